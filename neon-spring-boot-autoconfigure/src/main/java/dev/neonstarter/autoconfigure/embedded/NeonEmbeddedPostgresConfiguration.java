@@ -1,0 +1,87 @@
+package dev.neonstarter.autoconfigure.embedded;
+
+import java.io.IOException;
+
+import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
+import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
+import dev.neonstarter.autoconfigure.connection.PropertiesNeonConnectionDetails;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Starts an embedded PostgreSQL when {@code neon.embedded.enabled=true} and no connection string is
+ * configured, so a sample or a new project runs with no setup. Both DataSources point at it.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(EmbeddedPostgres.class)
+@ConditionalOnBooleanProperty("neon.embedded.enabled")
+@Conditional(NeonEmbeddedPostgresConfiguration.NoConnectionStringCondition.class)
+@ConditionalOnMissingBean(NeonConnectionDetails.class)
+public class NeonEmbeddedPostgresConfiguration {
+
+	private static final Log logger = LogFactory.getLog(NeonEmbeddedPostgresConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	EmbeddedPostgres neonEmbeddedPostgres() throws IOException {
+		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+			// Neon's defaults that matter to applications: UTC and UTF-8.
+			.setServerConfig("timezone", "UTC")
+			.start();
+		logger.info("No neon.url or DATABASE_URL set and neon.embedded.enabled=true: started an embedded PostgreSQL"
+				+ " on localhost:" + postgres.getPort() + " for both DataSources (data is deleted at shutdown)");
+		return postgres;
+	}
+
+	@Bean
+	NeonConnectionDetails neonEmbeddedConnectionDetails(EmbeddedPostgres postgres) {
+		return new EmbeddedConnectionDetails(postgres.getPort());
+	}
+
+	static final class EmbeddedConnectionDetails implements NeonConnectionDetails {
+
+		private final NeonConnectionString connection;
+
+		EmbeddedConnectionDetails(int port) {
+			this.connection = NeonConnectionString.parse("postgresql://postgres@localhost:" + port + "/postgres")
+				.withParameter("sslmode", "disable");
+		}
+
+		@Override
+		public NeonConnectionString getPooled() {
+			return this.connection;
+		}
+
+		@Override
+		public NeonConnectionString getDirect() {
+			return this.connection;
+		}
+
+		@Override
+		public String toString() {
+			return "embedded PostgreSQL " + this.connection;
+		}
+
+	}
+
+	static class NoConnectionStringCondition implements Condition {
+
+		@Override
+		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return !PropertiesNeonConnectionDetails.isConfigured(context.getEnvironment());
+		}
+
+	}
+
+}

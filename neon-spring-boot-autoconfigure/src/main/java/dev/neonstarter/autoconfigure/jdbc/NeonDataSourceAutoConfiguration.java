@@ -1,0 +1,70 @@
+package dev.neonstarter.autoconfigure.jdbc;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.autoconfigure.NeonProperties;
+import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
+import dev.neonstarter.autoconfigure.connection.PropertiesNeonConnectionDetails;
+import dev.neonstarter.autoconfigure.embedded.NeonEmbeddedPostgresConfiguration;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
+
+/**
+ * The two Neon DataSources: {@code neonPooledDataSource} (primary, on the {@code -pooler} endpoint) and
+ * {@code neonDirectDataSource} (direct endpoint, used by Flyway through {@link FlywayDataSource}, not a
+ * default autowire candidate). Runs before Spring Boot's DataSource auto-configuration so that it backs off,
+ * and backs off itself when the application defines a {@link DataSource}.
+ */
+@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@ConditionalOnClass({ HikariDataSource.class, org.postgresql.Driver.class })
+@ConditionalOnMissingBean(DataSource.class)
+@ConditionalOnBooleanProperty(name = "neon.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(NeonProperties.class)
+@Import(NeonEmbeddedPostgresConfiguration.class)
+public class NeonDataSourceAutoConfiguration {
+
+	/** Bean name of the pooled (primary) DataSource. */
+	public static final String POOLED_DATA_SOURCE = "neonPooledDataSource";
+
+	/** Bean name of the direct DataSource. */
+	public static final String DIRECT_DATA_SOURCE = "neonDirectDataSource";
+
+	private static final Log logger = LogFactory.getLog(NeonDataSourceAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean(NeonConnectionDetails.class)
+	PropertiesNeonConnectionDetails neonConnectionDetails(NeonProperties properties, Environment environment) {
+		return new PropertiesNeonConnectionDetails(properties, environment);
+	}
+
+	@Bean(name = POOLED_DATA_SOURCE)
+	@Primary
+	@ConfigurationProperties("neon.pooled.hikari")
+	HikariDataSource neonPooledDataSource(NeonConnectionDetails connectionDetails) {
+		logger.info("Neon pooled DataSource '" + NeonPools.POOLED + "': " + connectionDetails.getPooled());
+		return NeonPools.create(connectionDetails.getPooled(), NeonPools.POOLED, NeonPools.POOLED_MAXIMUM_POOL_SIZE);
+	}
+
+	@Bean(name = DIRECT_DATA_SOURCE, defaultCandidate = false)
+	@FlywayDataSource
+	@ConfigurationProperties("neon.direct.hikari")
+	HikariDataSource neonDirectDataSource(NeonConnectionDetails connectionDetails) {
+		logger.info("Neon direct DataSource '" + NeonPools.DIRECT + "': " + connectionDetails.getDirect());
+		return NeonPools.create(connectionDetails.getDirect(), NeonPools.DIRECT, NeonPools.DIRECT_MAXIMUM_POOL_SIZE);
+	}
+
+}
