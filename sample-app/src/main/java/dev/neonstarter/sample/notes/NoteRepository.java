@@ -1,0 +1,49 @@
+package dev.neonstarter.sample.notes;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Notes over the pooled DataSource (the application's primary one). Each method is a single statement, so
+ * it works unchanged through PgBouncer in transaction mode.
+ */
+@Repository
+class NoteRepository {
+
+	private final JdbcClient jdbc;
+
+	NoteRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	Note create(String text) {
+		return this.jdbc.sql("INSERT INTO notes (text) VALUES (:text) RETURNING id, text, created_at")
+			.param("text", text)
+			.query(NoteRepository::map)
+			.single();
+	}
+
+	List<Note> findAll() {
+		return this.jdbc.sql("SELECT id, text, created_at FROM notes ORDER BY id").query(NoteRepository::map).list();
+	}
+
+	Optional<Note> findById(long id) {
+		return this.jdbc.sql("SELECT id, text, created_at FROM notes WHERE id = :id")
+			.param("id", id)
+			.query(NoteRepository::map)
+			.optional();
+	}
+
+	boolean delete(long id) {
+		return this.jdbc.sql("DELETE FROM notes WHERE id = :id").param("id", id).update() == 1;
+	}
+
+	private static Note map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+		return new Note(rs.getLong("id"), rs.getString("text"), rs.getObject("created_at", OffsetDateTime.class));
+	}
+
+}
