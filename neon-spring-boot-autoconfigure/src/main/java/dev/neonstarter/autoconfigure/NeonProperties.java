@@ -1,5 +1,7 @@
 package dev.neonstarter.autoconfigure;
 
+import dev.neonstarter.autoconfigure.ssl.NeonSslMode;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -39,7 +41,11 @@ public class NeonProperties {
 	 */
 	private String password;
 
+	private final Pooled pooled = new Pooled();
+
 	private final Direct direct = new Direct();
+
+	private final Ssl ssl = new Ssl();
 
 	private final Embedded embedded = new Embedded();
 
@@ -83,12 +89,112 @@ public class NeonProperties {
 		this.password = password;
 	}
 
+	public Pooled getPooled() {
+		return this.pooled;
+	}
+
 	public Direct getDirect() {
 		return this.direct;
 	}
 
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
 	public Embedded getEmbedded() {
 		return this.embedded;
+	}
+
+	/**
+	 * Settings of the pooled DataSource.
+	 */
+	public static class Pooled {
+
+		/**
+		 * How the pooled DataSource uses prepared statements. 'server' keeps pgjdbc's protocol-level
+		 * prepared statements (prepareThreshold 5), which Neon's pooler (PgBouncer 1.22+ with
+		 * max_prepared_statements) supports. 'disabled' sets prepareThreshold=0 so only unnamed statements are
+		 * used: required for PgBouncer older than 1.21 in transaction mode, where a named statement prepared on
+		 * one server connection is missing on the next.
+		 */
+		private PreparedStatements preparedStatements = PreparedStatements.SERVER;
+
+		public PreparedStatements getPreparedStatements() {
+			return this.preparedStatements;
+		}
+
+		public void setPreparedStatements(PreparedStatements preparedStatements) {
+			this.preparedStatements = preparedStatements;
+		}
+
+	}
+
+	/**
+	 * Use of protocol-level prepared statements through the pooler.
+	 */
+	public enum PreparedStatements {
+
+		/**
+		 * Named server-side prepared statements after pgjdbc's prepareThreshold (Neon's pooler supports them).
+		 */
+		SERVER,
+
+		/**
+		 * Unnamed statements only (prepareThreshold=0), for PgBouncer before 1.21.
+		 */
+		DISABLED
+
+	}
+
+	/**
+	 * TLS settings for both DataSources.
+	 */
+	public static class Ssl {
+
+		/**
+		 * TLS mode for both DataSources: disable, allow, prefer, require, verify-ca or verify-full. When unset:
+		 * verify-full for Neon hosts (*.neon.tech; an sslmode in the URL is upgraded, and that is logged),
+		 * otherwise the URL's sslmode, else pgjdbc's default (prefer).
+		 */
+		private NeonSslMode mode;
+
+		/**
+		 * PEM file with the root certificate(s) to verify the server against. When unset, verify-ca and
+		 * verify-full use the JDK trust store (Neon's certificates are publicly trusted), unless the URL names
+		 * an sslrootcert.
+		 */
+		private java.nio.file.Path rootCert;
+
+		/**
+		 * Whether to prove at startup that each DataSource is on TLS when its mode requires it, failing
+		 * startup otherwise. Opens one connection per pool at startup.
+		 */
+		private boolean verifyOnStartup = true;
+
+		public NeonSslMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(NeonSslMode mode) {
+			this.mode = mode;
+		}
+
+		public java.nio.file.Path getRootCert() {
+			return this.rootCert;
+		}
+
+		public void setRootCert(java.nio.file.Path rootCert) {
+			this.rootCert = rootCert;
+		}
+
+		public boolean isVerifyOnStartup() {
+			return this.verifyOnStartup;
+		}
+
+		public void setVerifyOnStartup(boolean verifyOnStartup) {
+			this.verifyOnStartup = verifyOnStartup;
+		}
+
 	}
 
 	/**

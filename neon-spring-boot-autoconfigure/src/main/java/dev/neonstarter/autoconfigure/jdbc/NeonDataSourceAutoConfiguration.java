@@ -10,6 +10,9 @@ import dev.neonstarter.autoconfigure.embedded.NeonEmbeddedPostgresConfiguration;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
+
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -51,20 +54,37 @@ public class NeonDataSourceAutoConfiguration {
 		return new PropertiesNeonConnectionDetails(properties, environment);
 	}
 
+	@Bean
+	NeonDataSourceConnections neonDataSourceConnections(NeonConnectionDetails connectionDetails,
+			NeonProperties properties) {
+		return new NeonDataSourceConnections(connectionDetails, properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	NeonTlsVerifier neonTlsVerifier() {
+		return new NeonTlsVerifier();
+	}
+
+	@Bean
+	static NeonStartupChecks neonStartupChecks(BeanFactory beanFactory) {
+		return new NeonStartupChecks(beanFactory);
+	}
+
 	@Bean(name = POOLED_DATA_SOURCE)
 	@Primary
 	@ConfigurationProperties("neon.pooled.hikari")
-	HikariDataSource neonPooledDataSource(NeonConnectionDetails connectionDetails) {
-		logger.info("Neon pooled DataSource '" + NeonPools.POOLED + "': " + connectionDetails.getPooled());
-		return NeonPools.create(connectionDetails.getPooled(), NeonPools.POOLED, NeonPools.POOLED_MAXIMUM_POOL_SIZE);
+	HikariDataSource neonPooledDataSource(NeonDataSourceConnections connections) {
+		logger.info("Neon pooled DataSource '" + NeonPools.POOLED + "': " + connections.pooled());
+		return NeonPools.create(connections.pooled(), NeonPools.POOLED, NeonPools.POOLED_MAXIMUM_POOL_SIZE);
 	}
 
 	@Bean(name = DIRECT_DATA_SOURCE, defaultCandidate = false)
 	@FlywayDataSource
 	@ConfigurationProperties("neon.direct.hikari")
-	HikariDataSource neonDirectDataSource(NeonConnectionDetails connectionDetails) {
-		logger.info("Neon direct DataSource '" + NeonPools.DIRECT + "': " + connectionDetails.getDirect());
-		return NeonPools.create(connectionDetails.getDirect(), NeonPools.DIRECT, NeonPools.DIRECT_MAXIMUM_POOL_SIZE);
+	HikariDataSource neonDirectDataSource(NeonDataSourceConnections connections) {
+		logger.info("Neon direct DataSource '" + NeonPools.DIRECT + "': " + connections.direct());
+		return NeonPools.create(connections.direct(), NeonPools.DIRECT, NeonPools.DIRECT_MAXIMUM_POOL_SIZE);
 	}
 
 }

@@ -25,7 +25,9 @@ class NeonDataSourceAutoConfigurationTests {
 	private static final String DIRECT = "postgresql://app:app-secret@ep-cool-darkness-123456.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(NeonDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class));
+			AutoConfigurations.of(NeonDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class))
+		// These tests look at configuration only; connecting is for the integration tests.
+		.withPropertyValues("neon.ssl.verify-on-startup=false");
 
 	@Test
 	void failsWithoutAConnectionString() {
@@ -168,7 +170,7 @@ class NeonDataSourceAutoConfigurationTests {
 				assertThat(pooled(context).getMaximumPoolSize()).isEqualTo(25);
 				assertThat(pooled(context).getConnectionTimeout()).isEqualTo(20_000);
 				assertThat(pooled(context).getDataSourceProperties()).containsEntry("socketTimeout", "30")
-					.containsEntry("sslmode", "require");
+					.containsEntry("sslmode", "verify-full");
 				assertThat(direct(context).getMaximumPoolSize()).isEqualTo(3);
 			});
 	}

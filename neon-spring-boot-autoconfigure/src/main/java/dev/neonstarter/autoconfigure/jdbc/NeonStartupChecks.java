@@ -1,0 +1,44 @@
+package dev.neonstarter.autoconfigure.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.autoconfigure.NeonProperties;
+import dev.neonstarter.autoconfigure.ssl.NeonSslMode;
+import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+
+/**
+ * Checks each Neon pool once it is fully configured ({@code neon.*.hikari.*} included) and before anyone
+ * (Flyway, the application) gets it: no startup parameters the pooler rejects, and TLS proven when required.
+ */
+class NeonStartupChecks implements BeanPostProcessor {
+
+	private final BeanFactory beanFactory;
+
+	NeonStartupChecks(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		boolean pooled = NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE.equals(beanName);
+		boolean direct = NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE.equals(beanName);
+		if ((pooled || direct) && bean instanceof HikariDataSource dataSource) {
+			NeonDataSourceConnections connections = this.beanFactory.getBean(NeonDataSourceConnections.class);
+			if (pooled && connections.pooledThroughPgBouncer()) {
+				NeonDataSourceConnections.checkPoolerParameters(dataSource.getDataSourceProperties().keySet());
+			}
+			NeonProperties properties = this.beanFactory.getBean(NeonProperties.class);
+			if (properties.getSsl().isVerifyOnStartup()) {
+				var connection = pooled ? connections.pooled() : connections.direct();
+				NeonSslMode mode = NeonSslMode.of(dataSource.getDataSourceProperties().getProperty("sslmode"));
+				this.beanFactory.getBean(NeonTlsVerifier.class)
+					.verify(dataSource.getPoolName(), dataSource, connection.host() + ":" + connection.port(), mode,
+							direct, !connection.isNeonHost());
+			}
+		}
+		return bean;
+	}
+
+}

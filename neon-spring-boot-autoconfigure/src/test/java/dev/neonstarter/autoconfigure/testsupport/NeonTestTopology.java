@@ -1,0 +1,135 @@
+package dev.neonstarter.autoconfigure.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Neon's shape on one machine: a PostgreSQL with TLS and SCRAM (the direct endpoint) and a PgBouncer in
+ * transaction mode with client TLS in front of it (the pooled endpoint), both presenting certificates for
+ * {@code localhost} from a CA made at test time.
+ * <p>
+ * Roles: {@value #APP_USER} (the application's runtime role) and {@value #MIGRATOR} (owns the databases,
+ * runs migrations). Use {@link #shared()} unless the test stops or breaks the servers; then
+ * {@link #start()} a private one and close it.
+ */
+public final class NeonTestTopology implements AutoCloseable {
+
+	public static final String APP_USER = "app_user";
+
+	public static final String APP_PASSWORD = "app-Pa55:w@rd/%";
+
+	public static final String MIGRATOR = "migrator";
+
+	public static final String MIGRATOR_PASSWORD = "migrator-pw";
+
+	private static NeonTestTopology shared;
+
+	private final Path directory;
+
+	private final TestCertificates certificates;
+
+	private final PostgresServer postgres;
+
+	private final PgBouncerServer pgbouncer;
+
+	private final AtomicInteger databases = new AtomicInteger();
+
+	private NeonTestTopology(int poolSize) {
+		try {
+			this.directory = Files.createTempDirectory("neon-topology");
+			// PgBouncer runs as an unprivileged user when the tests run as root: it must reach its files.
+			Files.setPosixFilePermissions(this.directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.certificates = TestCertificates.create(this.directory.resolve("certs"));
+		this.postgres = PostgresServer.tls(this.directory.resolve("postgres"), this.certificates.serverCertificate(),
+				this.certificates.serverKey());
+		this.postgres.execute("postgres", "CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'",
+				"CREATE ROLE " + MIGRATOR + " LOGIN PASSWORD '" + MIGRATOR_PASSWORD + "'",
+				"CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+		this.pgbouncer = PgBouncerServer.executable().isPresent()
+				? PgBouncerServer.start(this.directory.resolve("pgbouncer"), this.postgres.port(),
+						Map.of(APP_USER, APP_PASSWORD, MIGRATOR, MIGRATOR_PASSWORD), this.certificates, poolSize)
+				: null;
+	}
+
+	/** The topology shared by all tests in this JVM, started on first use. */
+	public static synchronized NeonTestTopology shared() {
+		if (shared == null) {
+			shared = new NeonTestTopology(2);
+			Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "neon-topology-shutdown"));
+		}
+		return shared;
+	}
+
+	/** A private topology, for tests that stop or break servers. Close it. */
+	public static NeonTestTopology start() {
+		return new NeonTestTopology(2);
+	}
+
+	public TestCertificates certificates() {
+		return this.certificates;
+	}
+
+	public PostgresServer postgres() {
+		return this.postgres;
+	}
+
+	public PgBouncerServer pgbouncer() {
+		if (this.pgbouncer == null) {
+			throw new IllegalStateException("pgbouncer is not installed; annotate the test with @RequiresPgBouncer");
+		}
+		return this.pgbouncer;
+	}
+
+	/** A new database owned by {@value #MIGRATOR}, so each test starts from an empty schema. */
+	public String createDatabase() {
+		String name = "neon_test_" + this.databases.incrementAndGet();
+		this.postgres.execute("postgres", "CREATE DATABASE " + name + " OWNER " + MIGRATOR);
+		this.postgres.execute(name, "GRANT USAGE ON SCHEMA public TO " + APP_USER);
+		return name;
+	}
+
+	/** {@code postgresql://app_user:…@localhost:<pgbouncer>/<database>} with the given query (may be empty). */
+	public String pooledUrl(String database, String query) {
+		return url(pgbouncer().port(), database, query);
+	}
+
+	/** {@code postgresql://app_user:…@localhost:<postgres>/<database>} with the given query (may be empty). */
+	public String directUrl(String database, String query) {
+		return url(this.postgres.port(), database, query);
+	}
+
+	private static String url(int port, String database, String query) {
+		return "postgresql://" + APP_USER + ":" + encode(APP_PASSWORD) + "@localhost:" + port + "/" + database
+				+ ((query == null || query.isEmpty()) ? "" : "?" + query);
+	}
+
+	private static String encode(String password) {
+		return java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public void close() {
+		if (this.pgbouncer != null) {
+			this.pgbouncer.close();
+		}
+		this.postgres.close();
+		try (Stream<Path> paths = Files.walk(this.directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// best effort: it is a temporary directory
+		}
+	}
+
+}
