@@ -1,5 +1,6 @@
 package dev.neonstarter.autoconfigure.diagnostics;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,6 +42,28 @@ class NeonFailureAnalyzersTests {
 	void unknownParameterIsNamed(CapturedOutput output) {
 		start("--neon.url=postgresql://app:Tr0ub4dor@localhost/neondb?sslmode=require&pool_size=5");
 		assertThat(output).contains("unknown parameter 'pool_size'").doesNotContain("Tr0ub4dor");
+	}
+
+	@Test
+	void unreadableRootCertificateNamesTheProperty(CapturedOutput output) {
+		start("--neon.url=postgresql://app:Tr0ub4dor@localhost/neondb", "--neon.ssl.mode=verify-full",
+				"--neon.ssl.root-cert=/nonexistent/root.pem");
+		assertThat(output).contains("could not establish the TLS connection its sslmode (verify-full) requires")
+			.contains("the root certificate file cannot be read")
+			.contains("Point neon.ssl.root-cert")
+			.doesNotContain("Tr0ub4dor");
+	}
+
+	@Test
+	void serverWithoutTlsIsExplained(CapturedOutput output) throws Exception {
+		try (EmbeddedPostgres plain = EmbeddedPostgres.builder().start()) {
+			start("--neon.url=postgresql://postgres:Tr0ub4dor@localhost:" + plain.getPort() + "/postgres?sslmode=require");
+		}
+		assertThat(output).contains("The neon-pooled DataSource could not establish the TLS connection its sslmode"
+				+ " (require) requires to localhost:")
+			.contains("the server does not offer TLS")
+			.contains("neon.ssl.mode=disable")
+			.doesNotContain("Tr0ub4dor");
 	}
 
 	private static void start(String... args) {
