@@ -1,0 +1,5 @@
+CREATE TABLE events (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    payload text NOT NULL
+);
+GRANT SELECT, INSERT ON events TO app_user;
