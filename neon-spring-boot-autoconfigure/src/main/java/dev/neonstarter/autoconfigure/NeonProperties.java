@@ -47,6 +47,8 @@ public class NeonProperties {
 
 	private final Ssl ssl = new Ssl();
 
+	private final Health health = new Health();
+
 	private final Embedded embedded = new Embedded();
 
 	public boolean isEnabled() {
@@ -99,6 +101,10 @@ public class NeonProperties {
 
 	public Ssl getSsl() {
 		return this.ssl;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	public Embedded getEmbedded() {
@@ -194,6 +200,114 @@ public class NeonProperties {
 		public void setVerifyOnStartup(boolean verifyOnStartup) {
 			this.verifyOnStartup = verifyOnStartup;
 		}
+
+	}
+
+	/**
+	 * Settings of the 'neon' health contributor.
+	 */
+	public static class Health {
+
+		/**
+		 * How health is determined. 'passive' answers from the pools' recent use and runs a check query only
+		 * while the last outcome was a failure (so probes never keep an idle compute awake); 'active' runs a
+		 * check query whenever the last one is older than cache-ttl.
+		 */
+		private ProbeMode probeMode = ProbeMode.PASSIVE;
+
+		/**
+		 * With probe-mode=active, how long a check result is reused. Keep it above Neon's suspend timeout (5
+		 * minutes by default) or the compute never suspends.
+		 */
+		private java.time.Duration cacheTtl = java.time.Duration.ofMinutes(10);
+
+		/**
+		 * With probe-mode=passive, how often a failing pool is checked again, so readiness recovers without
+		 * traffic.
+		 */
+		private java.time.Duration recheckInterval = java.time.Duration.ofSeconds(10);
+
+		/**
+		 * Longest a health check may take (connection plus query) before the pool is reported DOWN. Spring
+		 * Boot's own db indicator has no such limit.
+		 */
+		private java.time.Duration timeout = java.time.Duration.ofSeconds(3);
+
+		/**
+		 * Pool utilization (active / maximum connections) above which the health details carry a warning.
+		 */
+		private double utilizationWarningThreshold = 0.8;
+
+		/**
+		 * Whether the readiness health group includes 'neon'. Liveness never does: a database outage must not
+		 * restart the application.
+		 */
+		private boolean readiness = true;
+
+		public ProbeMode getProbeMode() {
+			return this.probeMode;
+		}
+
+		public void setProbeMode(ProbeMode probeMode) {
+			this.probeMode = probeMode;
+		}
+
+		public java.time.Duration getCacheTtl() {
+			return this.cacheTtl;
+		}
+
+		public void setCacheTtl(java.time.Duration cacheTtl) {
+			this.cacheTtl = cacheTtl;
+		}
+
+		public java.time.Duration getRecheckInterval() {
+			return this.recheckInterval;
+		}
+
+		public void setRecheckInterval(java.time.Duration recheckInterval) {
+			this.recheckInterval = recheckInterval;
+		}
+
+		public java.time.Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(java.time.Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public double getUtilizationWarningThreshold() {
+			return this.utilizationWarningThreshold;
+		}
+
+		public void setUtilizationWarningThreshold(double utilizationWarningThreshold) {
+			this.utilizationWarningThreshold = utilizationWarningThreshold;
+		}
+
+		public boolean isReadiness() {
+			return this.readiness;
+		}
+
+		public void setReadiness(boolean readiness) {
+			this.readiness = readiness;
+		}
+
+	}
+
+	/**
+	 * How the 'neon' health contributor decides.
+	 */
+	public enum ProbeMode {
+
+		/**
+		 * From the pools' recent use; a check query only while failing. Lets the compute scale to zero.
+		 */
+		PASSIVE,
+
+		/**
+		 * A check query at most once per cache-ttl.
+		 */
+		ACTIVE
 
 	}
 

@@ -74,7 +74,7 @@ public class NeonDataSourceAutoConfiguration {
 	@Bean(name = POOLED_DATA_SOURCE)
 	@Primary
 	@ConfigurationProperties("neon.pooled.hikari")
-	HikariDataSource neonPooledDataSource(NeonDataSourceConnections connections) {
+	NeonHikariDataSource neonPooledDataSource(NeonDataSourceConnections connections) {
 		logger.info("Neon pooled DataSource '" + NeonPools.POOLED + "': " + connections.pooled());
 		return NeonPools.create(connections.pooled(), NeonPools.POOLED, NeonPools.POOLED_MAXIMUM_POOL_SIZE);
 	}
@@ -82,7 +82,7 @@ public class NeonDataSourceAutoConfiguration {
 	@Bean(name = DIRECT_DATA_SOURCE, defaultCandidate = false)
 	@FlywayDataSource
 	@ConfigurationProperties("neon.direct.hikari")
-	HikariDataSource neonDirectDataSource(NeonDataSourceConnections connections) {
+	NeonHikariDataSource neonDirectDataSource(NeonDataSourceConnections connections) {
 		logger.info("Neon direct DataSource '" + NeonPools.DIRECT + "': " + connections.direct());
 		return NeonPools.create(connections.direct(), NeonPools.DIRECT, NeonPools.DIRECT_MAXIMUM_POOL_SIZE);
 	}

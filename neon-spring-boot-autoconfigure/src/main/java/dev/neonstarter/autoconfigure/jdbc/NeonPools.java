@@ -30,8 +30,8 @@ final class NeonPools {
 	private NeonPools() {
 	}
 
-	static HikariDataSource create(NeonConnectionString connection, String poolName, int maximumPoolSize) {
-		HikariDataSource dataSource = new HikariDataSource();
+	static NeonHikariDataSource create(NeonConnectionString connection, String poolName, int maximumPoolSize) {
+		NeonHikariDataSource dataSource = new NeonHikariDataSource(poolName);
 		dataSource.setPoolName(poolName);
 		dataSource.setDriverClassName("org.postgresql.Driver");
 		dataSource.setJdbcUrl(connection.toJdbcUrl());

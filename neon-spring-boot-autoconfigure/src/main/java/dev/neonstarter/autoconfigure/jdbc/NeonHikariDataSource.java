@@ -1,0 +1,56 @@
+package dev.neonstarter.autoconfigure.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
+
+/**
+ * A {@link HikariDataSource} that records the outcome of each {@link #getConnection()} in its
+ * {@link NeonPoolActivity}: two volatile writes on the hot path, nothing else.
+ */
+public class NeonHikariDataSource extends HikariDataSource {
+
+	private final NeonPoolActivity activity;
+
+	NeonHikariDataSource(String poolName) {
+		this.activity = new NeonPoolActivity(poolName);
+		// HikariCP shows every SQLException from a connection to this hook (to decide on eviction): record
+		// the ones that mean the connection or server is gone, then let HikariCP decide as usual.
+		setExceptionOverride(new SQLExceptionOverride() {
+			@Override
+			public Override adjudicate(SQLException ex) {
+				if (isConnectionFailure(ex.getSQLState())) {
+					NeonHikariDataSource.this.activity.failure(ex.getMessage(), ex);
+				}
+				return Override.CONTINUE_EVICT;
+			}
+		});
+	}
+
+	/** Connection exceptions (08), admin/crash shutdown (57P01-57P03), too many connections (53300). */
+	static boolean isConnectionFailure(String sqlState) {
+		return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P") || sqlState.equals("53300"));
+	}
+
+	@Override
+	public Connection getConnection() throws SQLException {
+		Connection connection;
+		try {
+			connection = super.getConnection();
+		}
+		catch (SQLException ex) {
+			this.activity.failure(ex.getMessage(), ex);
+			throw ex;
+		}
+		this.activity.success((this.activity.serverVersion() == null) ? connection.getMetaData().getDatabaseProductVersion() : null);
+		return connection;
+	}
+
+	/** What use of this pool has shown. */
+	public NeonPoolActivity activity() {
+		return this.activity;
+	}
+
+}

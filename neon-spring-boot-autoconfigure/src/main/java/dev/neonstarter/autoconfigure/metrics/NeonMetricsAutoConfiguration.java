@@ -1,0 +1,68 @@
+package dev.neonstarter.autoconfigure.metrics;
+
+import java.sql.SQLException;
+
+import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Meters HikariCP does not have: whether each pool's TLS was verified, and connection failures by SQLState
+ * class. HikariCP's own meters ({@code hikaricp.*}, tagged {@code pool=neon-pooled|neon-direct}) come from
+ * Spring Boot's DataSource pool metrics.
+ */
+@AutoConfiguration(after = NeonDataSourceAutoConfiguration.class)
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(name = NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE)
+public class NeonMetricsAutoConfiguration {
+
+	/** Gauge: 1 when the pool's TLS certificate (and host name at verify-full) was verified at startup. */
+	public static final String TLS_VERIFIED = "neon.tls.verified";
+
+	/** Counter: failures to obtain a connection, tagged {@code pool} and {@code sqlstate.class}. */
+	public static final String CONNECTION_FAILURES = "neon.connection.failures";
+
+	@Bean
+	MeterBinder neonMeterBinder(
+			@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE) NeonHikariDataSource pooled,
+			@Qualifier(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE) NeonHikariDataSource direct,
+			NeonTlsVerifier tlsVerifier) {
+		return (registry) -> {
+			for (NeonHikariDataSource pool : new NeonHikariDataSource[] { pooled, direct }) {
+				String name = pool.getPoolName();
+				Gauge.builder(TLS_VERIFIED, tlsVerifier, (verifier) -> verified(verifier, name))
+					.tag("pool", name)
+					.description("1 if the pool's TLS certificate was verified at startup, else 0")
+					.register(registry);
+				pool.activity().onFailure((poolName, cause) -> failures(registry, poolName, cause).increment());
+			}
+		};
+	}
+
+	private static double verified(NeonTlsVerifier verifier, String poolName) {
+		NeonTlsVerifier.TlsStatus status = verifier.status(poolName);
+		return (status != null && status.verified()) ? 1 : 0;
+	}
+
+	private static Counter failures(MeterRegistry registry, String poolName, SQLException cause) {
+		String state = (cause != null) ? cause.getSQLState() : null;
+		String sqlStateClass = (state != null && state.length() >= 2) ? state.substring(0, 2) : "none";
+		return Counter.builder(CONNECTION_FAILURES)
+			.tag("pool", poolName)
+			.tag("sqlstate.class", sqlStateClass)
+			.description("Failures to obtain a connection, by SQLState class (08: connection, 57: operator"
+					+ " intervention, 53: insufficient resources, 28: authentication, none: timeout)")
+			.register(registry);
+	}
+
+}
