@@ -66,7 +66,9 @@ class NeonReadinessGroupPostProcessor implements HealthEndpointGroupsPostProcess
 
 		@Override
 		public boolean isMember(String name) {
-			return this.contributorName.equals(name) || this.delegate.isMember(name);
+			// Composite members are asked for by path too: "neon/pooled".
+			return this.contributorName.equals(name) || name.startsWith(this.contributorName + "/")
+					|| this.delegate.isMember(name);
 		}
 
 		@Override

@@ -19,12 +19,12 @@ public class NeonHikariDataSource extends HikariDataSource {
 		// HikariCP shows every SQLException from a connection to this hook (to decide on eviction): record
 		// the ones that mean the connection or server is gone, then let HikariCP decide as usual.
 		setExceptionOverride(new SQLExceptionOverride() {
-			@Override
-			public Override adjudicate(SQLException ex) {
+			@java.lang.Override
+			public SQLExceptionOverride.Override adjudicate(SQLException ex) {
 				if (isConnectionFailure(ex.getSQLState())) {
 					NeonHikariDataSource.this.activity.failure(ex.getMessage(), ex);
 				}
-				return Override.CONTINUE_EVICT;
+				return SQLExceptionOverride.Override.CONTINUE_EVICT;
 			}
 		});
 	}

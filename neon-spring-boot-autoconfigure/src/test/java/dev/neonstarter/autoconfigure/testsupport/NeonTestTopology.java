@@ -29,6 +29,9 @@ public final class NeonTestTopology implements AutoCloseable {
 
 	public static final String MIGRATOR_PASSWORD = "migrator-pw";
 
+	/** Neon's pooler setting. */
+	public static final int NEON_QUERY_WAIT_TIMEOUT_SECONDS = 120;
+
 	private static NeonTestTopology shared;
 
 	private final Path directory;
@@ -41,7 +44,7 @@ public final class NeonTestTopology implements AutoCloseable {
 
 	private final AtomicInteger databases = new AtomicInteger();
 
-	private NeonTestTopology(int poolSize) {
+	private NeonTestTopology(int poolSize, int queryWaitTimeoutSeconds) {
 		try {
 			this.directory = Files.createTempDirectory("neon-topology");
 			// PgBouncer runs as an unprivileged user when the tests run as root: it must reach its files.
@@ -58,14 +61,15 @@ public final class NeonTestTopology implements AutoCloseable {
 				"CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
 		this.pgbouncer = PgBouncerServer.executable().isPresent()
 				? PgBouncerServer.start(this.directory.resolve("pgbouncer"), this.postgres.port(),
-						Map.of(APP_USER, APP_PASSWORD, MIGRATOR, MIGRATOR_PASSWORD), this.certificates, poolSize)
+						Map.of(APP_USER, APP_PASSWORD, MIGRATOR, MIGRATOR_PASSWORD), this.certificates, poolSize,
+						queryWaitTimeoutSeconds)
 				: null;
 	}
 
 	/** The topology shared by all tests in this JVM, started on first use. */
 	public static synchronized NeonTestTopology shared() {
 		if (shared == null) {
-			shared = new NeonTestTopology(2);
+			shared = new NeonTestTopology(2, NEON_QUERY_WAIT_TIMEOUT_SECONDS);
 			Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "neon-topology-shutdown"));
 		}
 		return shared;
@@ -73,7 +77,15 @@ public final class NeonTestTopology implements AutoCloseable {
 
 	/** A private topology, for tests that stop or break servers. Close it. */
 	public static NeonTestTopology start() {
-		return new NeonTestTopology(2);
+		return new NeonTestTopology(2, NEON_QUERY_WAIT_TIMEOUT_SECONDS);
+	}
+
+	/**
+	 * A private topology whose PgBouncer gives up on queued queries sooner than Neon's (120 s), for outage
+	 * tests that would otherwise wait two minutes per request.
+	 */
+	public static NeonTestTopology start(int queryWaitTimeoutSeconds) {
+		return new NeonTestTopology(2, queryWaitTimeoutSeconds);
 	}
 
 	public TestCertificates certificates() {

@@ -55,9 +55,10 @@ public final class PgBouncerServer implements AutoCloseable {
 	 * @param users user name to password, for its auth file (also used to log in to the server)
 	 * @param certificates the server certificate and key it presents to clients
 	 * @param poolSize server connections per user and database ({@code default_pool_size})
+	 * @param queryWaitTimeoutSeconds how long a query may wait for a server connection (Neon: 120)
 	 */
 	public static PgBouncerServer start(Path directory, int postgresPort, Map<String, String> users,
-			TestCertificates certificates, int poolSize) {
+			TestCertificates certificates, int poolSize, int queryWaitTimeoutSeconds) {
 		Path executable = executable()
 			.orElseThrow(() -> new IllegalStateException("pgbouncer is not installed: apt-get install -y pgbouncer"));
 		try {
@@ -86,7 +87,7 @@ public final class PgBouncerServer implements AutoCloseable {
 					default_pool_size = %d
 					max_client_conn = 1000
 					server_round_robin = 0
-					query_wait_timeout = 120
+					query_wait_timeout = %d
 					; pgjdbc sends extra_float_digits in its startup packet, and Neon's pooler accepts pgjdbc.
 					ignore_startup_parameters = extra_float_digits
 					client_tls_sslmode = require
@@ -95,7 +96,7 @@ public final class PgBouncerServer implements AutoCloseable {
 					client_tls_ca_file = %s
 					server_tls_sslmode = require
 					""".formatted(postgresPort, port, directory.resolve("pgbouncer.pid"),
-					directory.resolve("pgbouncer.log"), directory.resolve("userlist.txt"), poolSize,
+					directory.resolve("pgbouncer.log"), directory.resolve("userlist.txt"), poolSize, queryWaitTimeoutSeconds,
 					directory.resolve("server.crt"), directory.resolve("server.key"), directory.resolve("root.crt")));
 			List<String> command = new ArrayList<>(List.of(executable.toString()));
 			if (isRoot()) {
