@@ -3,13 +3,23 @@ package dev.neonstarter.sample;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.web.client.RestClient;
 
 /**
- * Points the sample app at a {@link NeonTestTopology} as a Neon user would configure it in production.
+ * Test helpers: point the sample app at a {@link NeonTestTopology} as a Neon user would configure it in production.
  */
 final class NeonTopologyProperties {
 
 	private NeonTopologyProperties() {
+	}
+
+	/** A client for the app on the given port that returns every response instead of throwing on 4xx/5xx. */
+	static RestClient http(int port) {
+		return RestClient.builder()
+			.baseUrl("http://localhost:" + port)
+			.defaultStatusHandler((status) -> true, (request, response) -> {
+			})
+			.build();
 	}
 
 	static void register(DynamicPropertyRegistry registry, NeonTestTopology topology, String database) {

@@ -43,11 +43,7 @@ class NotesActuatorTests {
 
 	@BeforeEach
 	void client() {
-		this.http = RestClient.builder()
-			.baseUrl("http://localhost:" + this.port)
-			.defaultStatusHandler((status) -> true, (request, response) -> {
-			})
-			.build();
+		this.http = NeonTopologyProperties.http(this.port);
 		// Some traffic, so the pools have something to report.
 		this.http.post()
 			.uri("/api/notes")

@@ -52,11 +52,7 @@ class NotesOutageTests {
 
 	@BeforeEach
 	void client() {
-		this.http = RestClient.builder()
-			.baseUrl("http://localhost:" + this.port)
-			.defaultStatusHandler((status) -> true, (request, response) -> {
-			})
-			.build();
+		this.http = NeonTopologyProperties.http(this.port);
 	}
 
 	@Test

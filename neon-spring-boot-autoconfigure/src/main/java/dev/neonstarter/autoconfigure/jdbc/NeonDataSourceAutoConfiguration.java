@@ -7,10 +7,9 @@ import dev.neonstarter.autoconfigure.NeonProperties;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
 import dev.neonstarter.autoconfigure.connection.PropertiesNeonConnectionDetails;
 import dev.neonstarter.autoconfigure.embedded.NeonEmbeddedPostgresConfiguration;
+import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
