@@ -41,6 +41,12 @@ public class NeonProperties {
 	 */
 	private String password;
 
+	/**
+	 * Statements on either pool slower than this are logged at WARN with their text (placeholders, never bind
+	 * values). Unset: no slow-query log.
+	 */
+	private java.time.Duration slowQueryThreshold;
+
 	private final Pooled pooled = new Pooled();
 
 	private final Direct direct = new Direct();
@@ -89,6 +95,14 @@ public class NeonProperties {
 
 	public void setPassword(String password) {
 		this.password = password;
+	}
+
+	public java.time.Duration getSlowQueryThreshold() {
+		return this.slowQueryThreshold;
+	}
+
+	public void setSlowQueryThreshold(java.time.Duration slowQueryThreshold) {
+		this.slowQueryThreshold = slowQueryThreshold;
 	}
 
 	public Pooled getPooled() {

@@ -88,7 +88,8 @@ class NotesActuatorTests {
 		assertThat(metrics).contains("hikaricp_connections_max{pool=\"neon-pooled\"} 10.0")
 			.contains("hikaricp_connections_max{pool=\"neon-direct\"} 2.0")
 			.contains("neon_tls_verified{pool=\"neon-pooled\"} 1.0")
-			.contains("neon_tls_verified{pool=\"neon-direct\"} 1.0");
+			.contains("neon_tls_verified{pool=\"neon-direct\"} 1.0")
+			.containsPattern("neon_queries_seconds_count\\{outcome=\"success\",pool=\"neon-pooled\"} [1-9]");
 	}
 
 	@Test

@@ -73,17 +73,28 @@ public class NeonDataSourceAutoConfiguration {
 	@Bean(name = POOLED_DATA_SOURCE)
 	@Primary
 	@ConfigurationProperties("neon.pooled.hikari")
-	NeonHikariDataSource neonPooledDataSource(NeonDataSourceConnections connections) {
+	NeonHikariDataSource neonPooledDataSource(NeonDataSourceConnections connections, NeonProperties properties) {
 		logger.info("Neon pooled DataSource '" + NeonPools.POOLED + "': " + connections.pooled());
-		return NeonPools.create(connections.pooled(), NeonPools.POOLED, NeonPools.POOLED_MAXIMUM_POOL_SIZE);
+		return withSlowQueryLog(
+				NeonPools.create(connections.pooled(), NeonPools.POOLED, NeonPools.POOLED_MAXIMUM_POOL_SIZE),
+				properties);
 	}
 
 	@Bean(name = DIRECT_DATA_SOURCE, defaultCandidate = false)
 	@FlywayDataSource
 	@ConfigurationProperties("neon.direct.hikari")
-	NeonHikariDataSource neonDirectDataSource(NeonDataSourceConnections connections) {
+	NeonHikariDataSource neonDirectDataSource(NeonDataSourceConnections connections, NeonProperties properties) {
 		logger.info("Neon direct DataSource '" + NeonPools.DIRECT + "': " + connections.direct());
-		return NeonPools.create(connections.direct(), NeonPools.DIRECT, NeonPools.DIRECT_MAXIMUM_POOL_SIZE);
+		return withSlowQueryLog(
+				NeonPools.create(connections.direct(), NeonPools.DIRECT, NeonPools.DIRECT_MAXIMUM_POOL_SIZE),
+				properties);
+	}
+
+	private static NeonHikariDataSource withSlowQueryLog(NeonHikariDataSource dataSource, NeonProperties properties) {
+		if (properties.getSlowQueryThreshold() != null) {
+			dataSource.addQueryListener(new SlowQueryLog(properties.getSlowQueryThreshold()));
+		}
+		return dataSource;
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.neonstarter.autoconfigure.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
@@ -13,6 +15,8 @@ import com.zaxxer.hikari.SQLExceptionOverride;
 public class NeonHikariDataSource extends HikariDataSource {
 
 	private final NeonPoolActivity activity;
+
+	private final List<QueryListener> queryListeners = new CopyOnWriteArrayList<>();
 
 	NeonHikariDataSource(String poolName) {
 		this.activity = new NeonPoolActivity(poolName);
@@ -45,7 +49,12 @@ public class NeonHikariDataSource extends HikariDataSource {
 			throw ex;
 		}
 		this.activity.success((this.activity.serverVersion() == null) ? connection.getMetaData().getDatabaseProductVersion() : null);
-		return connection;
+		return this.queryListeners.isEmpty() ? connection : QueryTiming.wrap(connection, getPoolName(), this.queryListeners);
+	}
+
+	/** Times every statement executed through this pool from now on and reports it to the listener. */
+	public void addQueryListener(QueryListener listener) {
+		this.queryListeners.add(listener);
 	}
 
 	/** What use of this pool has shown. */

@@ -1,6 +1,7 @@
 package dev.neonstarter.autoconfigure.metrics;
 
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
@@ -8,6 +9,7 @@ import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -17,8 +19,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Meters HikariCP does not have: whether each pool's TLS was verified, and connection failures by SQLState
- * class. HikariCP's own meters ({@code hikaricp.*}, tagged {@code pool=neon-pooled|neon-direct}) come from
+ * Meters HikariCP does not have: whether each pool's TLS was verified, connection failures by SQLState
+ * class, and statement durations. HikariCP's own meters ({@code hikaricp.*}, tagged {@code pool=neon-pooled|neon-direct}) come from
  * Spring Boot's DataSource pool metrics.
  */
 @AutoConfiguration(after = NeonDataSourceAutoConfiguration.class)
@@ -31,6 +33,9 @@ public class NeonMetricsAutoConfiguration {
 
 	/** Counter: failures to obtain a connection, tagged {@code pool} and {@code sqlstate.class}. */
 	public static final String CONNECTION_FAILURES = "neon.connection.failures";
+
+	/** Timer: statement executions, tagged {@code pool} and {@code outcome} (success, error). */
+	public static final String QUERIES = "neon.queries";
 
 	@Bean
 	MeterBinder neonMeterBinder(
@@ -45,8 +50,20 @@ public class NeonMetricsAutoConfiguration {
 					.description("1 if the pool's TLS certificate was verified at startup, else 0")
 					.register(registry);
 				pool.activity().onFailure((poolName, cause) -> failures(registry, poolName, cause).increment());
+				Timer success = queryTimer(registry, name, "success");
+				Timer error = queryTimer(registry, name, "error");
+				pool.addQueryListener((poolName, sql, nanos, failed) -> (failed ? error : success)
+					.record(nanos, TimeUnit.NANOSECONDS));
 			}
 		};
+	}
+
+	private static Timer queryTimer(MeterRegistry registry, String poolName, String outcome) {
+		return Timer.builder(QUERIES)
+			.tag("pool", poolName)
+			.tag("outcome", outcome)
+			.description("Statement executions through the pool (execute*, from call to return)")
+			.register(registry);
 	}
 
 	private static double verified(NeonTlsVerifier verifier, String poolName) {

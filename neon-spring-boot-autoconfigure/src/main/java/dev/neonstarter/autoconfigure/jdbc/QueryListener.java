@@ -1,0 +1,18 @@
+package dev.neonstarter.autoconfigure.jdbc;
+
+/**
+ * Told about every statement executed through a Neon pool, once it has completed.
+ */
+@FunctionalInterface
+public interface QueryListener {
+
+	/**
+	 * @param poolName the pool the statement ran on
+	 * @param sql the statement text as the application wrote it: placeholders, never bind values; for
+	 * {@code executeBatch} on a plain {@code Statement}, {@code "(batch)"}
+	 * @param nanos how long it took
+	 * @param failed whether it threw
+	 */
+	void onQuery(String poolName, String sql, long nanos, boolean failed);
+
+}

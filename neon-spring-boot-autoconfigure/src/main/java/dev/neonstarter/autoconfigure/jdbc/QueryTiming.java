@@ -1,0 +1,94 @@
+package dev.neonstarter.autoconfigure.jdbc;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Wraps connections so that statement executions are timed and reported to {@link QueryListener}s. Only
+ * used when a listener is registered (metrics or the slow-query log): without one, connections are handed
+ * out as HikariCP makes them.
+ */
+final class QueryTiming {
+
+	private QueryTiming() {
+	}
+
+	static Connection wrap(Connection connection, String poolName, List<QueryListener> listeners) {
+		return (Connection) Proxy.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { Connection.class },
+				new ConnectionHandler(connection, poolName, listeners));
+	}
+
+	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+		try {
+			return method.invoke(target, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
+	}
+
+	private record ConnectionHandler(Connection target, String poolName, List<QueryListener> listeners)
+			implements InvocationHandler {
+
+		@Override
+		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+			String name = method.getName();
+			if (name.equals("unwrap") || name.equals("isWrapperFor")) {
+				Class<?> type = (Class<?>) args[0];
+				if (type.isInstance(proxy)) {
+					return name.equals("unwrap") ? proxy : true;
+				}
+			}
+			Object result = QueryTiming.invoke(this.target, method, args);
+			if (result instanceof Statement statement) {
+				String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : null;
+				Class<?> type = (result instanceof CallableStatement) ? CallableStatement.class
+						: (result instanceof PreparedStatement) ? PreparedStatement.class : Statement.class;
+				return Proxy.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { type },
+						new StatementHandler(statement, (Connection) proxy, sql, this.poolName, this.listeners));
+			}
+			return result;
+		}
+
+	}
+
+	private record StatementHandler(Statement target, Connection connection, String preparedSql, String poolName,
+			List<QueryListener> listeners) implements InvocationHandler {
+
+		@Override
+		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+			String name = method.getName();
+			if (name.equals("getConnection")) {
+				// The connection the caller holds, not the one behind it.
+				return this.connection;
+			}
+			if (!name.startsWith("execute")) {
+				return QueryTiming.invoke(this.target, method, args);
+			}
+			String sql = (this.preparedSql != null) ? this.preparedSql
+					: (args != null && args.length > 0 && args[0] instanceof String text) ? text : "(batch)";
+			long start = System.nanoTime();
+			boolean failed = true;
+			try {
+				Object result = QueryTiming.invoke(this.target, method, args);
+				failed = false;
+				return result;
+			}
+			finally {
+				long nanos = System.nanoTime() - start;
+				for (QueryListener listener : this.listeners) {
+					listener.onQuery(this.poolName, sql, nanos, failed);
+				}
+			}
+		}
+
+	}
+
+}
