@@ -1,0 +1,59 @@
+package dev.neonstarter.autoconfigure.resilience;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Neon-aware defaults for the Resilience4j instances named {@code neon}, as the lowest-precedence property
+ * source: every {@code resilience4j.circuitbreaker.instances.neon.*} or
+ * {@code resilience4j.retry.instances.neon.*} property the application sets wins, key by key.
+ */
+class NeonResilienceDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+	static final String PROPERTY_SOURCE_NAME = "neonResilienceDefaults";
+
+	private static final String BREAKER = "resilience4j.circuitbreaker.instances.neon.";
+
+	private static final String RETRY = "resilience4j.retry.instances.neon.";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!ClassUtils.isPresent("io.github.resilience4j.circuitbreaker.CircuitBreaker", getClass().getClassLoader())
+				|| environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)) {
+			return;
+		}
+		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults()));
+	}
+
+	static Map<String, Object> defaults() {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		// Open on sustained unavailability: half of at least 5 calls in the last 30 s failing to reach the
+		// database. Slow calls do not count, so one slow query never opens it.
+		defaults.put(BREAKER + "sliding-window-type", "TIME_BASED");
+		defaults.put(BREAKER + "sliding-window-size", "30");
+		defaults.put(BREAKER + "minimum-number-of-calls", "5");
+		defaults.put(BREAKER + "failure-rate-threshold", "50");
+		defaults.put(BREAKER + "wait-duration-in-open-state", "5s");
+		defaults.put(BREAKER + "permitted-number-of-calls-in-half-open-state", "3");
+		defaults.put(BREAKER + "automatic-transition-from-open-to-half-open-enabled", "true");
+		defaults.put(BREAKER + "record-failure-predicate", NeonUnavailablePredicate.class.getName());
+		// Neon recommends exponential backoff with jitter; a cold start takes a few hundred milliseconds, so
+		// 4 attempts waiting about 0.5 s, 1 s, 2 s (each +/- 50 %) cover it without holding a request for long.
+		defaults.put(RETRY + "max-attempts", "4");
+		defaults.put(RETRY + "wait-duration", "500ms");
+		defaults.put(RETRY + "enable-exponential-backoff", "true");
+		defaults.put(RETRY + "exponential-backoff-multiplier", "2");
+		defaults.put(RETRY + "exponential-max-wait-duration", "8s");
+		defaults.put(RETRY + "enable-randomized-wait", "true");
+		defaults.put(RETRY + "randomized-wait-factor", "0.5");
+		defaults.put(RETRY + "retry-exception-predicate", NeonTransientPredicate.class.getName());
+		return defaults;
+	}
+
+}

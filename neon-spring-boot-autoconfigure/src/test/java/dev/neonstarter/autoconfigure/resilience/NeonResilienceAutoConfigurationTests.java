@@ -1,0 +1,105 @@
+package dev.neonstarter.autoconfigure.resilience;
+
+import java.sql.SQLException;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NeonResilienceAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withInitializer((context) -> new NeonResilienceDefaultsEnvironmentPostProcessor()
+			.postProcessEnvironment(context.getEnvironment(), null))
+		.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class,
+				NeonResilienceAutoConfiguration.class));
+
+	@Test
+	void breakerHasNeonDefaultsAndCountsOnlyUnavailability() {
+		this.runner.run((context) -> {
+			CircuitBreaker breaker = context.getBean("neonCircuitBreaker", CircuitBreaker.class);
+			assertThat(breaker.getName()).isEqualTo("neon");
+			CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
+			assertThat(config.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.TIME_BASED);
+			assertThat(config.getSlidingWindowSize()).isEqualTo(30);
+			assertThat(config.getMinimumNumberOfCalls()).isEqualTo(5);
+			assertThat(config.getFailureRateThreshold()).isEqualTo(50f);
+			assertThat(config.isAutomaticTransitionFromOpenToHalfOpenEnabled()).isTrue();
+			assertThat(config.getRecordExceptionPredicate().test(new SQLException("gone", "08006"))).isTrue();
+			assertThat(config.getRecordExceptionPredicate().test(new SQLException("dup", "23505"))).isFalse();
+			assertThat(config.getRecordExceptionPredicate().test(new SQLException("race", "40001"))).isFalse();
+		});
+	}
+
+	@Test
+	void retryBacksOffExponentiallyWithJitterAndRetriesOnlyTransientFailures() {
+		this.runner.run((context) -> {
+			Retry retry = context.getBean("neonRetry", Retry.class);
+			RetryConfig config = retry.getRetryConfig();
+			assertThat(config.getMaxAttempts()).isEqualTo(4);
+			assertThat(config.getExceptionPredicate().test(new SQLException("suspended", "57P01"))).isTrue();
+			assertThat(config.getExceptionPredicate().test(new SQLException("race", "40001"))).isTrue();
+			assertThat(config.getExceptionPredicate().test(new SQLException("dup", "23505"))).isFalse();
+			assertThat(config.getExceptionPredicate()
+				.test(CallNotPermittedException.createCallNotPermittedException(CircuitBreaker.ofDefaults("x"))))
+				.isFalse();
+			// Attempt 1 waits 500 ms +/- 50 %, attempt 3 waits 2 s +/- 50 %.
+			for (int i = 0; i < 50; i++) {
+				assertThat(config.getIntervalBiFunction().apply(1, null)).isBetween(250L, 750L);
+				assertThat(config.getIntervalBiFunction().apply(3, null)).isBetween(1000L, 3000L);
+			}
+		});
+	}
+
+	@Test
+	void applicationPropertiesWinKeyByKey() {
+		this.runner
+			.withPropertyValues("resilience4j.retry.instances.neon.max-attempts=2",
+					"resilience4j.circuitbreaker.instances.neon.failure-rate-threshold=80")
+			.run((context) -> {
+				assertThat(context.getBean("neonRetry", Retry.class).getRetryConfig().getMaxAttempts()).isEqualTo(2);
+				CircuitBreakerConfig breaker = context.getBean("neonCircuitBreaker", CircuitBreaker.class)
+					.getCircuitBreakerConfig();
+				assertThat(breaker.getFailureRateThreshold()).isEqualTo(80f);
+				assertThat(breaker.getMinimumNumberOfCalls()).isEqualTo(5);
+			});
+	}
+
+	@Test
+	void classifierIsABean() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(NeonTransientErrors.class));
+	}
+
+	@Test
+	void defaultsAreRegisteredForRealApplications() {
+		SpringApplication application = new SpringApplication(Empty.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		try (ConfigurableApplicationContext context = application.run()) {
+			assertThat(context.getEnvironment().getProperty("resilience4j.retry.instances.neon.max-attempts"))
+				.isEqualTo("4");
+			assertThat(context.getEnvironment().getPropertySources()
+				.contains(NeonResilienceDefaultsEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isTrue();
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Empty {
+
+	}
+
+
+}
