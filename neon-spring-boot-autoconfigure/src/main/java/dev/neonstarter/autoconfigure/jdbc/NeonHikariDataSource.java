@@ -18,6 +18,8 @@ public class NeonHikariDataSource extends HikariDataSource {
 
 	private final List<QueryListener> queryListeners = new CopyOnWriteArrayList<>();
 
+	private volatile ConnectionGuard guard;
+
 	NeonHikariDataSource(String poolName) {
 		this.activity = new NeonPoolActivity(poolName);
 		// HikariCP shows every SQLException from a connection to this hook (to decide on eviction): record
@@ -27,6 +29,10 @@ public class NeonHikariDataSource extends HikariDataSource {
 			public SQLExceptionOverride.Override adjudicate(SQLException ex) {
 				if (isConnectionFailure(ex.getSQLState())) {
 					NeonHikariDataSource.this.activity.failure(ex.getMessage(), ex);
+					ConnectionGuard current = NeonHikariDataSource.this.guard;
+					if (current != null) {
+						current.failed(0, ex);
+					}
 				}
 				return SQLExceptionOverride.Override.CONTINUE_EVICT;
 			}
@@ -40,16 +46,32 @@ public class NeonHikariDataSource extends HikariDataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
+		ConnectionGuard current = this.guard;
+		if (current != null) {
+			current.beforeAcquire();
+		}
+		long start = System.nanoTime();
 		Connection connection;
 		try {
 			connection = super.getConnection();
 		}
 		catch (SQLException ex) {
 			this.activity.failure(ex.getMessage(), ex);
+			if (current != null) {
+				current.failed(System.nanoTime() - start, ex);
+			}
 			throw ex;
+		}
+		if (current != null) {
+			current.acquired(System.nanoTime() - start);
 		}
 		this.activity.success((this.activity.serverVersion() == null) ? connection.getMetaData().getDatabaseProductVersion() : null);
 		return this.queryListeners.isEmpty() ? connection : QueryTiming.wrap(connection, getPoolName(), this.queryListeners);
+	}
+
+	/** Installs a guard consulted around every connection acquisition ({@code null} removes it). */
+	public void setConnectionGuard(ConnectionGuard guard) {
+		this.guard = guard;
 	}
 
 	/** Times every statement executed through this pool from now on and reports it to the listener. */

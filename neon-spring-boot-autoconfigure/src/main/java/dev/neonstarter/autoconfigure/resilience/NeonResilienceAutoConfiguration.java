@@ -7,11 +7,21 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
 
+import dev.neonstarter.autoconfigure.jdbc.ConnectionGuard;
+import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The {@code neon} circuit breaker and retry from Resilience4j's registries, configured by the standard
@@ -19,7 +29,8 @@ import org.springframework.context.annotation.Bean;
  * properties, with Neon-aware defaults for whatever the application leaves unset
  * ({@link NeonResilienceDefaultsEnvironmentPostProcessor}).
  */
-@AutoConfiguration(after = { CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class })
+@AutoConfiguration(after = { CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class,
+		NeonDataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class })
 @ConditionalOnClass({ CircuitBreaker.class, Retry.class })
 public class NeonResilienceAutoConfiguration {
 
@@ -44,6 +55,30 @@ public class NeonResilienceAutoConfiguration {
 	@ConditionalOnMissingBean(name = "neonRetry")
 	Retry neonRetry(RetryRegistry registry) {
 		return registry.retry(INSTANCE);
+	}
+
+	@Bean
+	@ConditionalOnBean(name = "neonRetry")
+	@ConditionalOnMissingBean
+	NeonOperations neonOperations(@Qualifier("neonRetry") Retry retry,
+			ObjectProvider<PlatformTransactionManager> transactionManager) {
+		PlatformTransactionManager manager = transactionManager.getIfUnique();
+		return new NeonOperations(retry, (manager != null) ? new TransactionTemplate(manager) : null);
+	}
+
+	/**
+	 * Puts the pooled DataSource behind the breaker, so that while Neon is down callers fail fast with
+	 * {@link NeonUnavailableException} instead of waiting the connection timeout.
+	 */
+	@Bean
+	@ConditionalOnBean(name = { NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE, "neonCircuitBreaker" })
+	@ConditionalOnBooleanProperty(name = "neon.resilience.fail-fast", matchIfMissing = true)
+	ConnectionGuard neonPooledConnectionGuard(
+			@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE) NeonHikariDataSource pooled,
+			@Qualifier("neonCircuitBreaker") CircuitBreaker breaker) {
+		ConnectionGuard guard = new CircuitBreakerConnectionGuard(breaker, pooled.getPoolName());
+		pooled.setConnectionGuard(guard);
+		return guard;
 	}
 
 }

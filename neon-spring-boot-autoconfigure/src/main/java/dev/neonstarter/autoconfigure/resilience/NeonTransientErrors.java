@@ -49,6 +49,10 @@ public class NeonTransientErrors {
 	public Kind classify(Throwable failure) {
 		Kind kind = Kind.PERMANENT;
 		for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof NeonUnavailableException) {
+				// The breaker is open: failing fast is the point, so neither retry nor count it again.
+				return Kind.PERMANENT;
+			}
 			Kind found = classifyOne(t);
 			if (found == Kind.CONNECTION) {
 				return found;

@@ -73,6 +73,14 @@ class NeonTransientErrorsTests {
 	}
 
 	@Test
+	void anOpenBreakerIsNeitherRetriedNorCountedAgain() {
+		NeonUnavailableException open = new NeonUnavailableException("neon-pooled", java.time.Duration.ofSeconds(5));
+		assertThat(open.getSQLState()).startsWith("08");
+		assertThat(this.errors.classify(open)).isEqualTo(Kind.PERMANENT);
+		assertThat(this.errors.classify(new TransientDataAccessResourceException("x", open))).isEqualTo(Kind.PERMANENT);
+	}
+
+	@Test
 	void unrelatedExceptionsArePermanent() {
 		assertThat(this.errors.classify(new IllegalArgumentException("bad input"))).isEqualTo(Kind.PERMANENT);
 		assertThat(this.errors.classify(new IOException("disk"))).isEqualTo(Kind.PERMANENT);
