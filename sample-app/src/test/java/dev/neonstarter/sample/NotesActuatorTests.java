@@ -7,7 +7,10 @@ import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -34,6 +37,10 @@ class NotesActuatorTests {
 
 	@Autowired
 	HealthEndpointGroups groups;
+
+	@Autowired
+	@Qualifier("neonCircuitBreaker")
+	CircuitBreaker breaker;
 
 	@DynamicPropertySource
 	static void neon(DynamicPropertyRegistry registry) {
@@ -67,7 +74,8 @@ class NotesActuatorTests {
 			.get("details");
 		assertThat(pooledDetails).containsEntry("reachable", true)
 			.containsEntry("tls", Map.of("mode", "verify-full", "verified", true))
-			.containsKeys("serverVersion", "pool");
+			.containsKeys("serverVersion", "pool")
+			.containsEntry("circuitBreaker", "CLOSED");
 	}
 
 	@Test
@@ -89,7 +97,42 @@ class NotesActuatorTests {
 			.contains("hikaricp_connections_max{pool=\"neon-direct\"} 2.0")
 			.contains("neon_tls_verified{pool=\"neon-pooled\"} 1.0")
 			.contains("neon_tls_verified{pool=\"neon-direct\"} 1.0")
+			.contains("resilience4j_circuitbreaker_state{name=\"neon\",state=\"closed\"} 1.0")
 			.containsPattern("neon_queries_seconds_count\\{outcome=\"success\",pool=\"neon-pooled\"} [1-9]");
+	}
+
+	@Test
+	void repeatedIdempotencyKeyStoresTheNoteOnce() {
+		Map<String, Object> first = post("once", "key-123");
+		Map<String, Object> second = post("once", "key-123");
+		assertThat(second.get("id")).isEqualTo(first.get("id"));
+		Map<String, Object> other = post("once", "key-456");
+		assertThat(other.get("id")).isNotEqualTo(first.get("id"));
+	}
+
+	@Test
+	void openBreakerAnswers503WithRetryAfterAtOnce() {
+		this.breaker.transitionToForcedOpenState();
+		try {
+			var response = this.http.get().uri("/api/notes").retrieve().toEntity(String.class);
+			assertThat(response.getStatusCode().value()).isEqualTo(503);
+			assertThat(response.getHeaders().getFirst("Retry-After")).isNotBlank();
+			assertThat(response.getBody()).contains("temporarily unavailable");
+		}
+		finally {
+			this.breaker.transitionToClosedState();
+		}
+	}
+
+	private Map<String, Object> post(String text, String key) {
+		return this.http.post()
+			.uri("/api/notes")
+			.header("Idempotency-Key", key)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("text", text))
+			.retrieve()
+			.body(new ParameterizedTypeReference<>() {
+			});
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.neonstarter.autoconfigure.NeonProperties;
+import dev.neonstarter.autoconfigure.jdbc.ConnectionGuard;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.jdbc.NeonPoolActivity;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
@@ -108,6 +109,10 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 			details.put("tls", tlsDetails);
 		}
 		details.put("pool", poolDetails(details));
+		ConnectionGuard guard = this.dataSource.getConnectionGuard();
+		if (guard != null && guard.state() != null) {
+			details.put("circuitBreaker", guard.state());
+		}
 		return builder.withDetails(details).build();
 	}
 

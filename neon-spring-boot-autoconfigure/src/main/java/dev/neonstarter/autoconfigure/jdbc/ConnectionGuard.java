@@ -20,4 +20,9 @@ public interface ConnectionGuard {
 	/** Obtaining a connection failed, or a connection failed in use (then {@code nanos} is 0). */
 	void failed(long nanos, SQLException failure);
 
+	/** A short description of the guard's state for health details (e.g. a breaker's state), or {@code null}. */
+	default String state() {
+		return null;
+	}
+
 }

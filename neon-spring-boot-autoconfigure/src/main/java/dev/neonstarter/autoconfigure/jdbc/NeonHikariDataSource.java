@@ -69,6 +69,11 @@ public class NeonHikariDataSource extends HikariDataSource {
 		return this.queryListeners.isEmpty() ? connection : QueryTiming.wrap(connection, getPoolName(), this.queryListeners);
 	}
 
+	/** The installed guard, or {@code null}. */
+	public ConnectionGuard getConnectionGuard() {
+		return this.guard;
+	}
+
 	/** Installs a guard consulted around every connection acquisition ({@code null} removes it). */
 	public void setConnectionGuard(ConnectionGuard guard) {
 		this.guard = guard;

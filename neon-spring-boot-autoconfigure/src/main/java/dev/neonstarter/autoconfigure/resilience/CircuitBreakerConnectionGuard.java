@@ -32,6 +32,11 @@ class CircuitBreakerConnectionGuard implements ConnectionGuard {
 	}
 
 	@Override
+	public String state() {
+		return this.breaker.getState().name();
+	}
+
+	@Override
 	public void acquired(long nanos) {
 		this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
 	}

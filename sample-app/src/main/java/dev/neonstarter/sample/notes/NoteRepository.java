@@ -20,9 +20,22 @@ class NoteRepository {
 		this.jdbc = jdbc;
 	}
 
-	Note create(String text) {
-		return this.jdbc.sql("INSERT INTO notes (text) VALUES (:text) RETURNING id, text, created_at")
+	/**
+	 * Stores a note once per idempotency key: a repeated key returns the note stored the first time. One
+	 * statement, so it is atomic through the pooler and safe to retry.
+	 */
+	Note create(String text, String idempotencyKey) {
+		return this.jdbc.sql("""
+				WITH inserted AS (
+				    INSERT INTO notes (text, idempotency_key) VALUES (:text, :key)
+				    ON CONFLICT (idempotency_key) DO NOTHING
+				    RETURNING id, text, created_at)
+				SELECT id, text, created_at FROM inserted
+				UNION ALL
+				SELECT id, text, created_at FROM notes WHERE idempotency_key = :key AND NOT EXISTS (SELECT 1 FROM inserted)
+				""")
 			.param("text", text)
+			.param("key", idempotencyKey)
 			.query(NoteRepository::map)
 			.single();
 	}
