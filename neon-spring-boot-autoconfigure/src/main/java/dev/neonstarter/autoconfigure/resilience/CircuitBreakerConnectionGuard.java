@@ -5,14 +5,19 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.autoconfigure.jdbc.ConnectionGuard;
+import dev.neonstarter.autoconfigure.jdbc.QueryListener;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
- * Puts the pooled DataSource behind the {@code neon} circuit breaker: acquisitions and connection failures
- * are recorded (the breaker's predicate decides what counts), and while it is open
+ * Puts the pooled DataSource behind the {@code neon} circuit breaker: while it is open
  * {@code getConnection()} throws {@link NeonUnavailableException} at once.
+ * <p>
+ * What the breaker records: failures to obtain a connection, connection-class failures of statements, and
+ * successful statements. Not successful acquisitions: behind PgBouncer a connection is obtained even while
+ * PostgreSQL is down (PgBouncer authenticates clients itself), so counting them would dilute the failure
+ * rate of an outage by half.
  */
-class CircuitBreakerConnectionGuard implements ConnectionGuard {
+class CircuitBreakerConnectionGuard implements ConnectionGuard, QueryListener {
 
 	private final CircuitBreaker breaker;
 
@@ -38,7 +43,17 @@ class CircuitBreakerConnectionGuard implements ConnectionGuard {
 
 	@Override
 	public void acquired(long nanos) {
-		this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+		// Give back the permission (it limits trial calls when half-open); statements report the outcome.
+		this.breaker.releasePermission();
+	}
+
+	@Override
+	public void onQuery(String poolName, String sql, long nanos, boolean failed) {
+		// Failed statements arrive through failed(...) when they are connection failures, and are not the
+		// database's fault otherwise.
+		if (!failed) {
+			this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+		}
 	}
 
 	@Override

@@ -76,8 +76,9 @@ public class NeonResilienceAutoConfiguration {
 	ConnectionGuard neonPooledConnectionGuard(
 			@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE) NeonHikariDataSource pooled,
 			@Qualifier("neonCircuitBreaker") CircuitBreaker breaker) {
-		ConnectionGuard guard = new CircuitBreakerConnectionGuard(breaker, pooled.getPoolName());
+		CircuitBreakerConnectionGuard guard = new CircuitBreakerConnectionGuard(breaker, pooled.getPoolName());
 		pooled.setConnectionGuard(guard);
+		pooled.addQueryListener(guard);
 		return guard;
 	}
 
