@@ -16,7 +16,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.neonstarter.autoconfigure.NeonProperties;
@@ -46,8 +45,6 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 	private final NeonTlsVerifier tlsVerifier;
 
 	private final ExecutorService executor;
-
-	private final AtomicLong checks = new AtomicLong();
 
 	private volatile CheckResult lastCheck;
 
@@ -116,11 +113,6 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 		return builder.withDetails(details).build();
 	}
 
-	/** How many check queries this indicator has run. */
-	public long checks() {
-		return this.checks.get();
-	}
-
 	private boolean shouldCheck(NeonPoolActivity activity) {
 		CheckResult last = this.lastCheck;
 		return switch (this.properties.getProbeMode()) {
@@ -139,7 +131,6 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 			this.dataSource.activity().failure("the previous health check has not finished", null);
 			return new CheckResult(Instant.now(), null);
 		}
-		this.checks.incrementAndGet();
 		Duration timeout = this.properties.getTimeout();
 		this.inFlight = this.executor.submit(() -> runQuery(timeout));
 		try {

@@ -3,6 +3,7 @@ package dev.neonstarter.autoconfigure.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -13,6 +14,8 @@ import com.zaxxer.hikari.SQLExceptionOverride;
  * {@link NeonPoolActivity}: two volatile writes on the hot path, nothing else.
  */
 public class NeonHikariDataSource extends HikariDataSource {
+
+	private static final Set<String> CONNECTION_FAILURE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
 
 	private final NeonPoolActivity activity;
 
@@ -39,9 +42,14 @@ public class NeonHikariDataSource extends HikariDataSource {
 		});
 	}
 
-	/** Connection exceptions (08), admin/crash shutdown (57P01-57P03), too many connections (53300). */
-	static boolean isConnectionFailure(String sqlState) {
-		return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P") || sqlState.equals("53300"));
+	/**
+	 * Whether a SQLState says the connection or the server is gone: connection exceptions (08xxx), admin or
+	 * crash shutdown and "cannot connect now" (57P01-57P03, e.g. a compute suspending or starting), too many
+	 * connections (53300). The one definition the pools' failure tracking and {@code NeonTransientErrors}
+	 * share.
+	 */
+	public static boolean isConnectionFailure(String sqlState) {
+		return sqlState != null && (sqlState.startsWith("08") || CONNECTION_FAILURE_STATES.contains(sqlState));
 	}
 
 	@Override

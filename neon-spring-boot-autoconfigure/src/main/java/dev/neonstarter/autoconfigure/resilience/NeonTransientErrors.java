@@ -5,6 +5,8 @@ import java.sql.SQLTransientConnectionException;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+
 /**
  * Decides from SQLState, exception type and (for errors without a useful SQLState) message which failures
  * of a Neon database are transient. Walks the cause chain, so Spring's {@code DataAccessException}s work too.
@@ -34,8 +36,6 @@ public class NeonTransientErrors {
 		PERMANENT
 
 	}
-
-	private static final Set<String> CONNECTION_STATES = Set.of("57P01", "57P02", "57P03", "53300");
 
 	private static final Set<String> TRANSACTION_STATES = Set.of("40001", "40P01");
 
@@ -80,7 +80,7 @@ public class NeonTransientErrors {
 		}
 		if (t instanceof SQLException sql && sql.getSQLState() != null) {
 			String state = sql.getSQLState();
-			if (state.startsWith("08") || CONNECTION_STATES.contains(state)) {
+			if (NeonHikariDataSource.isConnectionFailure(state)) {
 				return Kind.CONNECTION;
 			}
 			if (TRANSACTION_STATES.contains(state)) {
