@@ -35,7 +35,7 @@ class NeonResilienceAutoConfigurationTests {
 			assertThat(breaker.getName()).isEqualTo("neon");
 			CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
 			assertThat(config.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.TIME_BASED);
-			assertThat(config.getSlidingWindowSize()).isEqualTo(30);
+			assertThat(config.getSlidingWindowSize()).isEqualTo(10);
 			assertThat(config.getMinimumNumberOfCalls()).isEqualTo(5);
 			assertThat(config.getFailureRateThreshold()).isEqualTo(50f);
 			assertThat(config.isAutomaticTransitionFromOpenToHalfOpenEnabled()).isTrue();

@@ -121,6 +121,14 @@ public final class NeonTestTopology implements AutoCloseable {
 		return url(this.postgres.port(), database, query);
 	}
 
+	/**
+	 * {@code postgresql://app_user:…@localhost:<port>/<database>}: an endpoint of this topology reached through
+	 * something listening on another port, such as a {@link FaultProxy}.
+	 */
+	public String urlAt(int port, String database, String query) {
+		return url(port, database, query);
+	}
+
 	private static String url(int port, String database, String query) {
 		return "postgresql://" + APP_USER + ":" + encode(APP_PASSWORD) + "@localhost:" + port + "/" + database
 				+ ((query == null || query.isEmpty()) ? "" : "?" + query);
