@@ -54,19 +54,24 @@ class NoteController {
 		return ResponseEntity.created(URI.create("/api/notes/" + note.id())).body(note);
 	}
 
+	// Reads and deletes are idempotent, so a transient failure (a connection cut by a compute suspend) is
+	// retried here too instead of reaching the client.
+
 	@GetMapping
 	List<Note> list() {
-		return this.notes.findAll();
+		return this.neon.execute(this.notes::findAll);
 	}
 
 	@GetMapping("/{id}")
 	Note get(@PathVariable long id) {
-		return this.notes.findById(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+		return this.neon.execute(() -> this.notes.findById(id))
+			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
 	}
 
 	@DeleteMapping("/{id}")
 	ResponseEntity<Void> delete(@PathVariable long id) {
-		return this.notes.delete(id) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
+		return this.neon.execute(() -> this.notes.delete(id)) ? ResponseEntity.noContent().build()
+				: ResponseEntity.notFound().build();
 	}
 
 	/** Request body of {@code POST /api/notes}. */
