@@ -7,13 +7,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.neonstarter.autoconfigure.api.NeonApiStub;
 import dev.neonstarter.autoconfigure.api.NeonBranchConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -35,21 +35,11 @@ class NeonBranchExtensionTests {
 	/** What the inner classes saw. */
 	static final List<NeonBranchConnection> seen = new CopyOnWriteArrayList<>();
 
-	private static NeonApiStub neon;
-
-	@BeforeAll
-	static void startStub() {
-		neon = NeonApiStub.start();
-	}
-
-	@AfterAll
-	static void stopStub() {
-		neon.close();
-	}
+	@RegisterExtension
+	static final NeonApiStub neon = NeonApiStub.start();
 
 	@BeforeEach
-	void reset() {
-		neon.reset();
+	void forgetWhatTheInnerClassesSaw() {
 		seen.clear();
 	}
 
@@ -77,8 +67,13 @@ class NeonBranchExtensionTests {
 			.toList();
 	}
 
-	private static String failureMessage(Event event) {
-		return event.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+	/** The message of the one failure of the test class, which ran no test. */
+	private static String classFailure(EngineExecutionResults results) {
+		results.testEvents().assertStatistics((stats) -> stats.started(0));
+		List<Event> failed = results.containerEvents().failed().list();
+		assertThat(failed).hasSize(1);
+		return failed.get(0)
+			.getRequiredPayload(TestExecutionResult.class)
 			.getThrowable()
 			.map(Throwable::getMessage)
 			.orElse("");
@@ -151,12 +146,8 @@ class NeonBranchExtensionTests {
 		neon.branchLifecycle(0, POOLED, DIRECT);
 		EngineExecutionResults results = run(TwoTests.class, configuration("neon.api.key", "napi_revoked_0000000000"));
 
-		results.testEvents().assertStatistics((stats) -> stats.started(0));
-		assertThat(results.containerEvents().failed().stream().map(NeonBranchExtensionTests::failureMessage))
-			.singleElement()
-			.satisfies((message) -> assertThat(message)
-				.startsWith("The Neon API rejected the API key (401 Unauthorized)")
-				.doesNotContain("napi_revoked_0000000000"));
+		assertThat(classFailure(results)).startsWith("The Neon API rejected the API key (401 Unauthorized)")
+			.doesNotContain("napi_revoked_0000000000");
 		// One refused attempt, nothing created, so nothing to delete.
 		assertThat(neon.creates()).hasSize(1);
 		assertThat(neon.deletes()).isEmpty();
@@ -166,10 +157,7 @@ class NeonBranchExtensionTests {
 	void aKeyWithoutAProjectFailsTheClassSayingWhatIsMissing() {
 		EngineExecutionResults results = run(TwoTests.class, configuration("neon.api.project-id", " "));
 
-		results.testEvents().assertStatistics((stats) -> stats.started(0));
-		assertThat(results.containerEvents().failed().stream().map(NeonBranchExtensionTests::failureMessage))
-			.singleElement()
-			.satisfies((message) -> assertThat(message).startsWith("No Neon project id: set the NEON_PROJECT_ID"));
+		assertThat(classFailure(results)).startsWith("No Neon project id: set the NEON_PROJECT_ID");
 		assertThat(neon.requestCount()).isZero();
 	}
 
@@ -178,10 +166,7 @@ class NeonBranchExtensionTests {
 		neon.branchLifecycle(0, POOLED, DIRECT).failingCreateOperation(1, "could not start compute");
 		EngineExecutionResults results = run(TwoTests.class, neon.configuration());
 
-		results.testEvents().assertStatistics((stats) -> stats.started(0));
-		assertThat(results.containerEvents().failed().stream().map(NeonBranchExtensionTests::failureMessage))
-			.singleElement()
-			.satisfies((message) -> assertThat(message).endsWith("ended with status 'failed': could not start compute"));
+		assertThat(classFailure(results)).endsWith("ended with status 'failed': could not start compute");
 		assertThat(neon.deletes()).hasSize(1);
 	}
 

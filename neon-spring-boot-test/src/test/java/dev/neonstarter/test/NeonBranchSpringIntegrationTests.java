@@ -9,11 +9,11 @@ import dev.neonstarter.autoconfigure.api.NeonBranchConnection;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,25 +39,19 @@ class NeonBranchSpringIntegrationTests {
 
 	static final List<HikariDataSource> pools = new CopyOnWriteArrayList<>();
 
-	private static NeonApiStub neon;
+	@RegisterExtension
+	static final NeonApiStub neon = NeonApiStub.start();
 
 	private static NeonTestTopology topology;
 
 	@BeforeAll
-	static void start() {
-		neon = NeonApiStub.start();
+	static void startTopology() {
 		topology = NeonTestTopology.shared();
-	}
-
-	@AfterAll
-	static void stopStub() {
-		neon.close();
 	}
 
 	/** A fresh database per test; Neon's answers point at it, as the owner role Neon would return. */
 	@BeforeEach
 	void branchOnTheTopology() {
-		neon.reset();
 		jdbcUrls.clear();
 		pools.clear();
 		String database = topology.createDatabase();

@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -36,24 +34,10 @@ class NeonApiClientTests {
 
 	private static final String DIRECT = "postgresql://neondb_owner:npg_s3cret@ep-small-bush-675287.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require";
 
-	private static NeonApiStub neon;
+	@RegisterExtension
+	static final NeonApiStub neon = NeonApiStub.start();
 
 	private final List<Duration> waits = new CopyOnWriteArrayList<>();
-
-	@BeforeAll
-	static void startStub() {
-		neon = NeonApiStub.start();
-	}
-
-	@AfterAll
-	static void stopStub() {
-		neon.close();
-	}
-
-	@BeforeEach
-	void resetStub() {
-		neon.reset();
-	}
 
 	private NeonApiClient client(NeonApiProperties properties) {
 		return new NeonApiClient(properties, this.waits::add);

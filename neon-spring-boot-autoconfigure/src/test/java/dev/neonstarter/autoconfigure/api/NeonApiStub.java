@@ -12,6 +12,9 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -34,8 +37,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * list branches and databases, connection URIs, delete. Every stub requires the {@value #API_KEY} bearer token;
  * other requests get Neon's 401. Connection URIs are whatever the test passes, so they can point at a local
  * PostgreSQL.
+ * <p>
+ * As a static {@code @RegisterExtension} field it is reset before each test and stopped after the class.
  */
-public final class NeonApiStub implements AutoCloseable {
+public final class NeonApiStub implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
 
 	public static final String API_KEY = "napi_stubkey0123456789abcdefghij";
 
@@ -253,6 +258,16 @@ public final class NeonApiStub implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.stop();
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		reset();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
 	}
 
 	private void createOperation(int runningPolls, String finalStatus, String error) {
