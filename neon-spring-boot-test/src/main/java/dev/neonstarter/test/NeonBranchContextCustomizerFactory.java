@@ -46,7 +46,8 @@ class NeonBranchContextCustomizerFactory implements ContextCustomizerFactory {
 			Assert.state(branch != null, () -> "No Neon branch for " + this.testClass.getName()
 					+ ": @NeonBranch creates it when JUnit Jupiter runs the class");
 			if (context.getBeanFactory() instanceof BeanDefinitionRegistry registry) {
-				registry.registerBeanDefinition(BEAN_NAME, new RootBeanDefinition(NeonBranchConnection.class, () -> branch));
+				registry.registerBeanDefinition(BEAN_NAME,
+						new RootBeanDefinition(NeonBranchConnection.class, () -> branch));
 			}
 			else {
 				context.getBeanFactory().registerSingleton(BEAN_NAME, branch);

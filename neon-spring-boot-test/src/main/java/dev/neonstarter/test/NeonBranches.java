@@ -93,7 +93,8 @@ public final class NeonBranches {
 		List<NeonApiClient.Branch> deleted = deleteStale(prefix, olderThan);
 		deleted.forEach((branch) -> System.out.println("Deleted " + branch.name() + " (" + branch.id() + ", created "
 				+ branch.createdAt() + ")"));
-		System.out.println(deleted.size() + " branch(es) named " + prefix + "-… older than " + olderThan + " deleted");
+		System.out.println(
+				deleted.size() + " branch(es) named " + prefix + "-… older than " + olderThan + " deleted");
 	}
 
 }

@@ -260,8 +260,9 @@ public final class NeonApiClient {
 
 	private static boolean succeeded(Operation operation) {
 		if (FAILED.contains(operation.status())) {
-			throw new NeonApiException("Neon operation " + operation.describe() + " ended with status '"
-					+ operation.status() + "'" + (StringUtils.hasText(operation.error()) ? ": " + operation.error() : ""),
+			String error = StringUtils.hasText(operation.error()) ? ": " + operation.error() : "";
+			throw new NeonApiException(
+					"Neon operation " + operation.describe() + " ended with status '" + operation.status() + "'" + error,
 					0);
 		}
 		return SUCCEEDED.contains(operation.status());
@@ -277,9 +278,8 @@ public final class NeonApiClient {
 	}
 
 	private Database database(Branch branch, String name) {
-		List<Database> databases = orEmpty(
-				call("GET", projectPath("/branches/" + encode(branch.id()) + "/databases"), null, DatabasesResponse.class)
-					.databases());
+		String path = projectPath("/branches/" + encode(branch.id()) + "/databases");
+		List<Database> databases = orEmpty(call("GET", path, null, DatabasesResponse.class).databases());
 		if (StringUtils.hasText(name)) {
 			return databases.stream()
 				.filter((database) -> name.equals(database.name()))
@@ -330,9 +330,10 @@ public final class NeonApiClient {
 			if ((status != 429 && status != 423) || retry >= this.maxRetries) {
 				return response;
 			}
-			int attempt = retry;
-			Duration wait = retryAfter(response).orElseGet(() -> this.retryBackoff.multipliedBy(1L << Math.min(attempt, 16)));
-			logger.debug("Neon API answered " + status + " to " + method + " " + path + "; retrying in " + format(wait));
+			Duration backoff = this.retryBackoff.multipliedBy(1L << Math.min(retry, 16));
+			Duration wait = retryAfter(response).orElse(backoff);
+			logger.debug("Neon API answered " + status + " to " + method + " " + path + "; retrying in "
+					+ format(wait));
 			sleep(wait);
 		}
 	}
