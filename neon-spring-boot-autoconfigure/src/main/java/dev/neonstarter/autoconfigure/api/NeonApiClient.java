@@ -1,0 +1,480 @@
+package dev.neonstarter.autoconfigure.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.BranchSpec;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.BranchesResponse;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.ConnectionUriResponse;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.CreateBranchRequest;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.CreateBranchResponse;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.Database;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.DatabasesResponse;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.Endpoint;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.EndpointSpec;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.ErrorResponse;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.Operation;
+import dev.neonstarter.autoconfigure.api.NeonApiMessages.OperationResponse;
+import dev.neonstarter.autoconfigure.connection.InvalidNeonConnectionStringException;
+import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+
+import static dev.neonstarter.autoconfigure.api.NeonApiMessages.orEmpty;
+
+/**
+ * A small client of the Neon API v2 for branches: create one with a read-write compute and wait until it can
+ * be used, list, delete. Requests refused with 429 (rate limit) or 423 (another operation holds the project)
+ * are retried with exponential backoff, or after the server's {@code Retry-After}.
+ * <p>
+ * The API key is sent only in the {@code Authorization} header: it is never logged and never part of an
+ * exception message or {@link #toString()}. Thread-safe.
+ */
+public final class NeonApiClient {
+
+	private static final Log logger = LogFactory.getLog(NeonApiClient.class);
+
+	private static final String USER_AGENT = "neon-spring-boot-starter";
+
+	private static final Set<String> SUCCEEDED = Set.of("finished", "skipped");
+
+	// Neon may retry a failed operation on its own, but whoever waits for a branch cannot know whether it will.
+	private static final Set<String> FAILED = Set.of("failed", "error", "cancelled");
+
+	private final String key;
+
+	private final String projectId;
+
+	private final String baseUrl;
+
+	private final Duration requestTimeout;
+
+	private final Duration operationTimeout;
+
+	private final Duration pollInterval;
+
+	private final int maxRetries;
+
+	private final Duration retryBackoff;
+
+	private final Sleeper sleeper;
+
+	private final HttpClient http;
+
+	// Not the application's mapper: its customizations must not change how Neon's JSON is read.
+	private final JsonMapper json = JsonMapper.builder()
+		.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.changeDefaultPropertyInclusion((inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
+		.build();
+
+	/**
+	 * A client for the configured project.
+	 * @param properties the settings; {@link NeonApiProperties#bind} reads them from an environment
+	 * @throws IllegalStateException when the API key or the project id is missing
+	 */
+	public NeonApiClient(NeonApiProperties properties) {
+		this(properties, (duration) -> Thread.sleep(duration.toMillis()));
+	}
+
+	NeonApiClient(NeonApiProperties properties, Sleeper sleeper) {
+		if (!StringUtils.hasText(properties.getKey())) {
+			throw new IllegalStateException("No Neon API key: set the NEON_API_KEY environment variable or neon.api.key"
+					+ " (create one in the Neon console under Account settings > API keys)");
+		}
+		if (!StringUtils.hasText(properties.getProjectId())) {
+			throw new IllegalStateException("No Neon project id: set the " + NeonApiProperties.PROJECT_ID_VARIABLE
+					+ " environment variable or neon.api.project-id (the console's project settings show it)");
+		}
+		this.key = properties.getKey().strip();
+		this.projectId = properties.getProjectId().strip();
+		this.baseUrl = properties.getBaseUrl().replaceAll("/+$", "");
+		this.requestTimeout = properties.getRequestTimeout();
+		this.operationTimeout = properties.getOperationTimeout();
+		this.pollInterval = properties.getPollInterval();
+		this.maxRetries = properties.getMaxRetries();
+		this.retryBackoff = properties.getRetryBackoff();
+		this.sleeper = sleeper;
+		this.http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(this.requestTimeout)
+			.build();
+	}
+
+	/** The id of the project this client manages. */
+	public String projectId() {
+		return this.projectId;
+	}
+
+	/**
+	 * Creates a branch with a read-write compute endpoint, waits until Neon has finished creating both, and
+	 * returns it with its connection strings for the branch's only database and that database's owner.
+	 * @param name the branch name
+	 * @param parent the parent branch, by id ({@code br-…}) or name; {@code null} or empty for the project's
+	 * default branch
+	 * @return the branch, ready to connect to
+	 * @throws NeonApiException when a request fails, an operation fails or does not finish within
+	 * {@code neon.api.operation-timeout}; a branch that was created but cannot be used is deleted first
+	 */
+	public NeonBranchConnection createBranch(String name, String parent) {
+		return createBranch(name, parent, null, null);
+	}
+
+	/**
+	 * Creates a branch like {@link #createBranch(String, String)}, with its connection strings for the given
+	 * database and role.
+	 * @param name the branch name
+	 * @param parent the parent branch, by id ({@code br-…}) or name; {@code null} or empty for the default branch
+	 * @param database the database to connect to; {@code null} for the branch's only database
+	 * @param role the role to connect as; {@code null} for the database's owner
+	 * @return the branch, ready to connect to
+	 */
+	public NeonBranchConnection createBranch(String name, String parent, String database, String role) {
+		Assert.hasText(name, "The branch name must not be empty");
+		String parentId = parentId(parent);
+		CreateBranchRequest request = new CreateBranchRequest(new BranchSpec(name, parentId),
+				List.of(new EndpointSpec("read_write")));
+		CreateBranchResponse created = call("POST", projectPath("/branches"), request, CreateBranchResponse.class);
+		Branch branch = created.branch();
+		logger.info("Created Neon branch '" + branch.name() + "' (" + branch.id() + ") in project " + this.projectId
+				+ (StringUtils.hasText(parent) ? " from '" + parent + "'" : ""));
+		try {
+			awaitOperations(orEmpty(created.operations()));
+			String endpointId = readWriteEndpoint(branch, orEmpty(created.endpoints()));
+			Database target = database(branch, database);
+			String roleName = StringUtils.hasText(role) ? role : target.ownerName();
+			return new NeonBranchConnection(branch, endpointId,
+					connectionString(branch, endpointId, target.name(), roleName, true),
+					connectionString(branch, endpointId, target.name(), roleName, false));
+		}
+		catch (RuntimeException ex) {
+			// The branch exists but cannot be used: do not leave it behind.
+			try {
+				deleteBranch(branch.id());
+			}
+			catch (RuntimeException deleteFailure) {
+				ex.addSuppressed(deleteFailure);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * All branches of the project.
+	 * @return the branches, in the order Neon lists them
+	 */
+	public List<Branch> listBranches() {
+		List<Branch> all = new ArrayList<>();
+		Set<String> cursors = new HashSet<>();
+		String path = projectPath("/branches");
+		while (true) {
+			BranchesResponse page = call("GET", path, null, BranchesResponse.class);
+			List<Branch> branches = orEmpty(page.branches());
+			all.addAll(branches);
+			String next = (page.pagination() != null) ? page.pagination().next() : null;
+			if (branches.isEmpty() || !StringUtils.hasText(next) || !cursors.add(next)) {
+				return List.copyOf(all);
+			}
+			path = projectPath("/branches") + "?cursor=" + encode(next);
+		}
+	}
+
+	/**
+	 * Deletes a branch (and its computes). Does not wait for Neon to finish the deletion.
+	 * @param branchId the branch id ({@code br-…})
+	 * @return {@code true} if it was deleted, {@code false} if it did not exist
+	 */
+	public boolean deleteBranch(String branchId) {
+		Assert.hasText(branchId, "The branch id must not be empty");
+		String path = projectPath("/branches/" + encode(branchId));
+		HttpResponse<String> response = exchange("DELETE", path, null);
+		if (response.statusCode() == 404) {
+			logger.debug("Neon branch " + branchId + " was already deleted");
+			return false;
+		}
+		check("DELETE", path, response);
+		logger.info("Deleted Neon branch " + branchId + " in project " + this.projectId);
+		return true;
+	}
+
+	private String parentId(String parent) {
+		if (!StringUtils.hasText(parent)) {
+			return null;
+		}
+		if (parent.startsWith("br-")) {
+			return parent;
+		}
+		List<Branch> branches = listBranches();
+		return branches.stream()
+			.filter((branch) -> parent.equals(branch.name()))
+			.map(Branch::id)
+			.findFirst()
+			.orElseThrow(() -> new NeonApiException("Neon project " + this.projectId + " has no branch named '" + parent
+					+ "' to branch from (it has: " + names(branches, Branch::name) + ")", 0));
+	}
+
+	private void awaitOperations(List<Operation> operations) {
+		long deadline = System.nanoTime() + this.operationTimeout.toNanos();
+		for (Operation started : operations) {
+			Operation operation = started;
+			while (!succeeded(operation)) {
+				if (System.nanoTime() - deadline >= 0) {
+					throw new NeonApiException("Neon operation " + operation.describe() + " did not finish within "
+							+ format(this.operationTimeout) + " (last status '" + operation.status()
+							+ "'); raise neon.api.operation-timeout if Neon is slow", 0);
+				}
+				sleep(this.pollInterval);
+				operation = call("GET", projectPath("/operations/" + encode(operation.id())), null,
+						OperationResponse.class)
+					.operation();
+			}
+		}
+	}
+
+	private static boolean succeeded(Operation operation) {
+		if (FAILED.contains(operation.status())) {
+			String error = StringUtils.hasText(operation.error()) ? ": " + operation.error() : "";
+			throw new NeonApiException(
+					"Neon operation " + operation.describe() + " ended with status '" + operation.status() + "'" + error,
+					0);
+		}
+		return SUCCEEDED.contains(operation.status());
+	}
+
+	private static String readWriteEndpoint(Branch branch, List<Endpoint> endpoints) {
+		return endpoints.stream()
+			.filter((endpoint) -> "read_write".equals(endpoint.type()))
+			.map(Endpoint::id)
+			.findFirst()
+			.orElseThrow(() -> new NeonApiException(
+					"Neon created branch " + branch.id() + " without the read_write endpoint it was asked for", 0));
+	}
+
+	private Database database(Branch branch, String name) {
+		String path = projectPath("/branches/" + encode(branch.id()) + "/databases");
+		List<Database> databases = orEmpty(call("GET", path, null, DatabasesResponse.class).databases());
+		if (StringUtils.hasText(name)) {
+			return databases.stream()
+				.filter((database) -> name.equals(database.name()))
+				.findFirst()
+				.orElseThrow(() -> new NeonApiException("Neon branch " + branch.id() + " has no database '" + name
+						+ "' (it has: " + names(databases, Database::name) + ")", 0));
+		}
+		if (databases.size() != 1) {
+			throw new NeonApiException("Neon branch " + branch.id() + " has " + databases.size() + " databases ("
+					+ names(databases, Database::name) + "): name the one to connect to", 0);
+		}
+		return databases.get(0);
+	}
+
+	private NeonConnectionString connectionString(Branch branch, String endpointId, String database, String role,
+			boolean pooled) {
+		String path = projectPath("/connection_uri") + "?branch_id=" + encode(branch.id()) + "&endpoint_id="
+				+ encode(endpointId) + "&database_name=" + encode(database) + "&role_name=" + encode(role)
+				+ "&pooled=" + pooled;
+		String uri = call("GET", path, null, ConnectionUriResponse.class).uri();
+		try {
+			return NeonConnectionString.parse(uri);
+		}
+		catch (InvalidNeonConnectionStringException ex) {
+			throw new NeonApiException("The Neon API returned a " + (pooled ? "pooled" : "direct")
+					+ " connection URI for branch " + branch.id() + " that cannot be used: " + ex.getReason(), 0);
+		}
+	}
+
+	private <T> T call(String method, String path, Object body, Class<T> type) {
+		HttpResponse<String> response = exchange(method, path, body);
+		check(method, path, response);
+		try {
+			return this.json.readValue(response.body(), type);
+		}
+		catch (JacksonException ex) {
+			// Jackson's message may quote the body, and some bodies hold passwords: say only where it failed.
+			throw new NeonApiException("Unexpected response to Neon API " + method + " " + path + " (HTTP "
+					+ response.statusCode() + "): not the JSON the Neon API documents", response.statusCode());
+		}
+	}
+
+	private HttpResponse<String> exchange(String method, String path, Object body) {
+		HttpRequest request = request(method, path, body);
+		for (int retry = 0;; retry++) {
+			HttpResponse<String> response = send(request, method, path);
+			int status = response.statusCode();
+			if ((status != 429 && status != 423) || retry >= this.maxRetries) {
+				return response;
+			}
+			Duration backoff = this.retryBackoff.multipliedBy(1L << Math.min(retry, 16));
+			Duration wait = retryAfter(response).orElse(backoff);
+			logger.debug("Neon API answered " + status + " to " + method + " " + path + "; retrying in "
+					+ format(wait));
+			sleep(wait);
+		}
+	}
+
+	private HttpRequest request(String method, String path, Object body) {
+		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.timeout(this.requestTimeout)
+			.header("Authorization", "Bearer " + this.key)
+			.header("Accept", "application/json")
+			.header("User-Agent", USER_AGENT);
+		if (body != null) {
+			builder.header("Content-Type", "application/json")
+				.method(method, BodyPublishers.ofString(this.json.writeValueAsString(body)));
+		}
+		else {
+			builder.method(method, BodyPublishers.noBody());
+		}
+		return builder.build();
+	}
+
+	private HttpResponse<String> send(HttpRequest request, String method, String path) {
+		try {
+			return this.http.send(request, BodyHandlers.ofString(StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new NeonApiException("Neon API " + method + " " + path + " failed: " + ex, 0, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new NeonApiException("Interrupted during Neon API " + method + " " + path, 0, ex);
+		}
+	}
+
+	private void check(String method, String path, HttpResponse<String> response) {
+		int status = response.statusCode();
+		if (status >= 200 && status < 300) {
+			return;
+		}
+		String request = method + " " + path;
+		String detail = detail(response.body());
+		String message = switch (status) {
+			case 401 -> "The Neon API rejected the API key (401 Unauthorized) for " + request + detail
+					+ ": check the NEON_API_KEY environment variable or neon.api.key; it must be a current key from"
+					+ " the Neon console (Account settings > API keys)";
+			case 403 -> "The Neon API key may not do " + request + " (403 Forbidden)" + detail
+					+ ": use a key of the organization or account that owns project " + this.projectId;
+			case 404 -> "Neon API " + request + " found nothing (404 Not Found)" + detail
+					+ ": check the project id (NEON_PROJECT_ID or neon.api.project-id)";
+			case 423 -> "Neon project " + this.projectId + " stayed locked by another running operation (423 Locked)"
+					+ " through " + this.maxRetries + " retries of " + request + detail;
+			case 429 -> "The Neon API rate limit (700 requests per minute) still refused " + request
+					+ " after " + this.maxRetries + " retries (429 Too Many Requests)" + detail;
+			default -> "Neon API " + request + " failed with HTTP " + status + detail;
+		};
+		throw new NeonApiException(message.replace(this.key, "****"), status);
+	}
+
+	private String detail(String body) {
+		try {
+			ErrorResponse error = this.json.readValue(body, ErrorResponse.class);
+			if (error != null && StringUtils.hasText(error.message())) {
+				return ": " + error.message() + (StringUtils.hasText(error.requestId())
+						? " (request id " + error.requestId() + ")" : "");
+			}
+		}
+		catch (JacksonException ex) {
+			// not Neon's error JSON (a proxy's page, say): the status says enough
+		}
+		return "";
+	}
+
+	private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+		return response.headers().firstValue("Retry-After").map(String::strip).flatMap((value) -> {
+			try {
+				return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
+			}
+			catch (NumberFormatException notSeconds) {
+				try {
+					Duration until = Duration.between(Instant.now(),
+							ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+					return Optional.of(until.isNegative() ? Duration.ZERO : until);
+				}
+				catch (DateTimeParseException notADate) {
+					return Optional.empty();
+				}
+			}
+		});
+	}
+
+	private void sleep(Duration duration) {
+		try {
+			this.sleeper.sleep(duration);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new NeonApiException("Interrupted while waiting for the Neon API", 0, ex);
+		}
+	}
+
+	private String projectPath(String suffix) {
+		return "/projects/" + encode(this.projectId) + suffix;
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
+	private static <T> String names(List<T> items, java.util.function.Function<T, String> name) {
+		return items.isEmpty() ? "none" : items.stream().map(name).collect(Collectors.joining(", "));
+	}
+
+	/** {@code 2m}, {@code 1m30s}, {@code 0.5s}. */
+	private static String format(Duration duration) {
+		return duration.toString().substring(2).toLowerCase(Locale.ROOT);
+	}
+
+	/** Never shows the key. */
+	@Override
+	public String toString() {
+		return "NeonApiClient[" + this.baseUrl + ", project " + this.projectId + "]";
+	}
+
+	/**
+	 * A branch as the Neon API describes it.
+	 *
+	 * @param id the branch id ({@code br-…})
+	 * @param name the branch name
+	 * @param parentId the id of the branch it was created from, {@code null} for the root branch
+	 * @param createdAt when it was created
+	 * @param currentState Neon's state of the branch ({@code init}, {@code ready}, …)
+	 */
+	public record Branch(String id, String name, String parentId, Instant createdAt, String currentState) {
+
+	}
+
+	/** Waits between polls and retries; replaced in tests so they need not wait. */
+	@FunctionalInterface
+	interface Sleeper {
+
+		void sleep(Duration duration) throws InterruptedException;
+
+	}
+
+}

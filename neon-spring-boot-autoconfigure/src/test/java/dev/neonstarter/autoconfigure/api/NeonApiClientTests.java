@@ -1,0 +1,240 @@
+package dev.neonstarter.autoconfigure.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The Neon API client against {@link NeonApiStub}, which answers with the shapes Neon documents. Waits are
+ * recorded instead of slept, so retry and polling behaviour is asserted exactly.
+ */
+class NeonApiClientTests {
+
+	private static final String POOLED = "postgresql://neondb_owner:npg_s3cret@ep-small-bush-675287-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require";
+
+	private static final String DIRECT = "postgresql://neondb_owner:npg_s3cret@ep-small-bush-675287.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require";
+
+	@RegisterExtension
+	static final NeonApiStub neon = NeonApiStub.start();
+
+	private final List<Duration> waits = new CopyOnWriteArrayList<>();
+
+	private NeonApiClient client(NeonApiProperties properties) {
+		return new NeonApiClient(properties, this.waits::add);
+	}
+
+	private NeonApiClient client() {
+		return client(neon.properties());
+	}
+
+	@Test
+	void createsABranchWithAReadWriteEndpointWaitsForItsOperationsAndReturnsBothConnectionStrings() {
+		neon.branchLifecycle(3, POOLED, DIRECT);
+		NeonBranchConnection branch = client().createBranch("ci-test-20261123-195543-abc123", "main");
+
+		assertThat(branch.id()).isEqualTo(NeonApiStub.BRANCH_ID);
+		assertThat(branch.name()).isEqualTo("ci-test-20261123-195543-abc123");
+		assertThat(branch.branch().parentId()).isEqualTo(NeonApiStub.MAIN_BRANCH_ID);
+		assertThat(branch.branch().createdAt()).isEqualTo(Instant.parse("2026-11-23T19:55:43Z"));
+		assertThat(branch.endpointId()).isEqualTo(NeonApiStub.ENDPOINT_ID);
+		assertThat(branch.getPooled().host()).isEqualTo("ep-small-bush-675287-pooler.us-east-2.aws.neon.tech");
+		assertThat(branch.getDirect().host()).isEqualTo("ep-small-bush-675287.us-east-2.aws.neon.tech");
+		assertThat(branch.getDirect().username()).isEqualTo(NeonApiStub.OWNER);
+		assertThat(branch.getDirect().password()).isEqualTo("npg_s3cret");
+		assertThat(branch.getDirect().database()).isEqualTo(NeonApiStub.DATABASE);
+		assertThat(branch.getDirect().parameter("channelBinding")).isEqualTo("require");
+		assertThat(branch.toString()).contains(NeonApiStub.BRANCH_ID).doesNotContain("npg_s3cret");
+
+		// The parent was found by name; the body is the one Neon documents.
+		LoggedRequest create = neon.creates().get(0);
+		assertThat(create.getHeader("Authorization")).isEqualTo("Bearer " + NeonApiStub.API_KEY);
+		assertThat(create.getHeader("Content-Type")).isEqualTo("application/json");
+		assertThat(equalToJson("""
+				{"branch": {"name": "ci-test-20261123-195543-abc123", "parent_id": "br-wispy-dew-591433"},
+				 "endpoints": [{"type": "read_write"}]}""").match(create.getBodyAsString()).isExactMatch()).isTrue();
+		// create_branch stayed running for 3 polls; start_compute was scheduling once.
+		assertThat(neon.createOperationPolls()).hasSize(4);
+		assertThat(this.waits).hasSize(5).containsOnly(Duration.ofMillis(10));
+		assertThat(neon.deletes()).isEmpty();
+	}
+
+	@Test
+	void branchesFromTheProjectsDefaultBranchWhenNoParentIsGiven() {
+		neon.branchLifecycle(0, POOLED, DIRECT);
+		client().createBranch("ci-test-x", null);
+		assertThat(equalToJson("{\"branch\": {\"name\": \"ci-test-x\"}, \"endpoints\": [{\"type\": \"read_write\"}]}")
+			.match(neon.creates().get(0).getBodyAsString())
+			.isExactMatch()).isTrue();
+		assertThat(neon.requests(getRequestedFor(urlPathEqualTo(NeonApiStub.projectPath("/branches"))))).isEmpty();
+	}
+
+	@Test
+	void aParentGivenByIdIsSentAsIs() {
+		neon.branchLifecycle(0, POOLED, DIRECT);
+		client().createBranch("ci-test-x", "br-shy-meadow-151383");
+		assertThat(neon.creates().get(0).getBodyAsString()).contains("\"parent_id\":\"br-shy-meadow-151383\"");
+		assertThat(neon.requests(getRequestedFor(urlPathEqualTo(NeonApiStub.projectPath("/branches"))))).isEmpty();
+	}
+
+	@Test
+	void anUnknownParentFailsNamingTheBranchesThatExist() {
+		neon.branchLifecycle(0, POOLED, DIRECT);
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client().createBranch("ci-test-x", "staging"))
+			.withMessage("Neon project autumn-disk-484331 has no branch named 'staging' to branch from (it has: main, dev)");
+		assertThat(neon.creates()).isEmpty();
+	}
+
+	@Test
+	void aFailedOperationFailsClearlyAndTheBranchIsDeleted() {
+		neon.branchLifecycle(0, POOLED, DIRECT).failingCreateOperation(2, "pageserver is unavailable");
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client().createBranch("ci-test-x", "main"))
+			.withMessage("Neon operation 'create_branch' (" + NeonApiStub.CREATE_OPERATION_ID + ", branch "
+					+ NeonApiStub.BRANCH_ID + ") ended with status 'failed': pageserver is unavailable");
+		assertThat(neon.createOperationPolls()).hasSize(3);
+		assertThat(neon.deletes()).singleElement()
+			.satisfies((delete) -> assertThat(delete.getUrl()).endsWith("/branches/" + NeonApiStub.BRANCH_ID));
+	}
+
+	@Test
+	void anOperationThatNeverFinishesTimesOutAndTheBranchIsDeleted() {
+		neon.branchLifecycle(0, POOLED, DIRECT).stuckCreateOperation();
+		NeonApiProperties properties = neon.properties();
+		properties.setOperationTimeout(Duration.ofMillis(200));
+		NeonApiClient client = new NeonApiClient(properties);
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client.createBranch("ci-test-x", "main"))
+			.withMessage("Neon operation 'create_branch' (" + NeonApiStub.CREATE_OPERATION_ID + ", branch "
+					+ NeonApiStub.BRANCH_ID + ") did not finish within 0.2s (last status 'running');"
+					+ " raise neon.api.operation-timeout if Neon is slow");
+		assertThat(neon.createOperationPolls()).isNotEmpty();
+		assertThat(neon.deletes()).hasSize(1);
+	}
+
+	@Test
+	void tooManyRequestsIsRetriedAfterTheServersRetryAfter() {
+		neon.branchLifecycle(0, POOLED, DIRECT).rateLimitedCreate(2, "3");
+		NeonBranchConnection branch = client().createBranch("ci-test-x", null);
+		assertThat(branch.id()).isEqualTo(NeonApiStub.BRANCH_ID);
+		assertThat(neon.creates()).hasSize(3);
+		assertThat(this.waits).startsWith(Duration.ofSeconds(3), Duration.ofSeconds(3));
+	}
+
+	@Test
+	void retryAfterMayBeAnHttpDate() {
+		neon.branchLifecycle(0, POOLED, DIRECT)
+			.rateLimitedCreate(1, DateTimeFormatter.RFC_1123_DATE_TIME
+				.format(Instant.now().plusSeconds(30).atOffset(ZoneOffset.UTC)));
+		client().createBranch("ci-test-x", null);
+		assertThat(this.waits.get(0)).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30));
+	}
+
+	@Test
+	void withoutRetryAfterTheBackoffDoubles() {
+		neon.branchLifecycle(0, POOLED, DIRECT).rateLimitedCreate(3, null);
+		client().createBranch("ci-test-x", null);
+		assertThat(neon.creates()).hasSize(4);
+		assertThat(this.waits).startsWith(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40));
+	}
+
+	@Test
+	void tooManyRequestsFailsClearlyOnceTheRetriesAreUsedUp() {
+		neon.branchLifecycle(0, POOLED, DIRECT).rateLimitedCreate(10, "1");
+		NeonApiProperties properties = neon.properties();
+		properties.setMaxRetries(2);
+		assertThatExceptionOfType(NeonApiException.class)
+			.isThrownBy(() -> client(properties).createBranch("ci-test-x", null))
+			.withMessage("The Neon API rate limit (700 requests per minute) still refused POST"
+					+ " /projects/autumn-disk-484331/branches after 2 retries (429 Too Many Requests): rate limit"
+					+ " exceeded (request id req-429-2)")
+			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(429));
+		assertThat(neon.creates()).hasSize(3);
+		assertThat(this.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
+	}
+
+	@Test
+	void aRejectedKeyFailsWithAClearMessageThatDoesNotShowIt() {
+		neon.branchLifecycle(0, POOLED, DIRECT);
+		NeonApiProperties properties = neon.properties();
+		properties.setKey("napi_revoked_key_987654321");
+		NeonApiClient client = client(properties);
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client.createBranch("ci-test-x", null))
+			.withMessage("The Neon API rejected the API key (401 Unauthorized) for POST /projects/autumn-disk-484331/branches:"
+					+ " authentication required: check the NEON_API_KEY environment variable or neon.api.key; it must be a"
+					+ " current key from the Neon console (Account settings > API keys)")
+			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(401));
+		assertThat(client.toString()).isEqualTo("NeonApiClient[" + neon.baseUrl() + ", project autumn-disk-484331]");
+		assertThat(properties.toString()).doesNotContain("napi_revoked_key_987654321");
+	}
+
+	@Test
+	void listsBranchesFollowingThePaginationCursor() {
+		NeonApiClient.Branch main = new NeonApiClient.Branch(NeonApiStub.MAIN_BRANCH_ID, "main", null,
+				Instant.parse("2022-12-07T00:45:05Z"), "ready");
+		NeonApiClient.Branch dev = new NeonApiClient.Branch("br-shy-meadow-151383", "dev", NeonApiStub.MAIN_BRANCH_ID,
+				Instant.parse("2022-12-07T10:00:00Z"), "ready");
+		String path = NeonApiStub.projectPath("/branches");
+		neon.stub(get(urlPathEqualTo(path)).withQueryParam("cursor", absent())
+			.willReturn(okJson(NeonApiStub.branchesJson(List.of(main), "c2"))));
+		neon.stub(get(urlPathEqualTo(path)).withQueryParam("cursor", equalTo("c2"))
+			.willReturn(okJson(NeonApiStub.branchesJson(List.of(dev), "c3"))));
+		neon.stub(get(urlPathEqualTo(path)).withQueryParam("cursor", equalTo("c3"))
+			.willReturn(okJson(NeonApiStub.branchesJson(List.of(), null))));
+		assertThat(client().listBranches()).containsExactly(main, dev);
+	}
+
+	@Test
+	void deletingABranchThatIsGoneIsNotAnError() {
+		neon.stub(delete(urlPathEqualTo(NeonApiStub.projectPath("/branches/br-gone-1"))).atPriority(1)
+			.willReturn(aResponse().withStatus(404).withBody("{\"code\":\"\",\"message\":\"branch not found\"}")));
+		neon.anyBranchDeletable();
+		assertThat(client().deleteBranch("br-gone-1")).isFalse();
+		assertThat(client().deleteBranch("br-other-2")).isTrue();
+	}
+
+	@Test
+	void severalDatabasesNeedOneToBeNamed() {
+		neon.branchLifecycle(0, POOLED, DIRECT);
+		neon.stub(get(urlPathEqualTo(NeonApiStub.projectPath("/branches/" + NeonApiStub.BRANCH_ID + "/databases")))
+			.atPriority(1)
+			.willReturn(okJson("{\"databases\": [{\"name\": \"neondb\", \"owner_name\": \"neondb_owner\"},"
+					+ " {\"name\": \"analytics\", \"owner_name\": \"analyst\"}]}")));
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client().createBranch("ci-test-x", null))
+			.withMessage("Neon branch br-dawn-scene-747675 has 2 databases (neondb, analytics): name the one to connect to");
+		assertThat(neon.deletes()).hasSize(1);
+		NeonBranchConnection named = client().createBranch("ci-test-y", null, "neondb", "neondb_owner");
+		assertThat(named.getPooled().database()).isEqualTo("neondb");
+	}
+
+	@Test
+	void aMissingKeyOrProjectFailsClearly() {
+		NeonApiProperties noKey = neon.properties();
+		noKey.setKey(" ");
+		assertThatIllegalStateException().isThrownBy(() -> new NeonApiClient(noKey))
+			.withMessageStartingWith("No Neon API key: set the NEON_API_KEY environment variable or neon.api.key");
+		NeonApiProperties noProject = neon.properties();
+		noProject.setProjectId(null);
+		assertThatIllegalStateException().isThrownBy(() -> new NeonApiClient(noProject))
+			.withMessageStartingWith("No Neon project id: set the NEON_PROJECT_ID environment variable or"
+					+ " neon.api.project-id");
+	}
+
+}
