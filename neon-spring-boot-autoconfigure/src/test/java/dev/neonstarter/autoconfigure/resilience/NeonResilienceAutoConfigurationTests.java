@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
@@ -76,6 +77,41 @@ class NeonResilienceAutoConfigurationTests {
 					.getCircuitBreakerConfig();
 				assertThat(breaker.getFailureRateThreshold()).isEqualTo(80f);
 				assertThat(breaker.getMinimumNumberOfCalls()).isEqualTo(5);
+			});
+	}
+
+	@Test
+	void withoutAReadReplicaThereIsNoReplicaBreaker() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean("neonReplicaCircuitBreaker");
+			assertThat(context.getBean(CircuitBreakerRegistry.class).find(NeonResilienceAutoConfiguration.REPLICA_INSTANCE))
+				.isEmpty();
+			assertThat(context.getEnvironment()
+				.containsProperty("resilience4j.circuitbreaker.instances.neon-replica.sliding-window-size")).isFalse();
+		});
+	}
+
+	@Test
+	void aReadReplicaGetsItsOwnBreakerWithTheSameDefaults() {
+		this.runner
+			.withPropertyValues("neon.read-replica.url=postgresql://ep-r-1.us-east-2.aws.neon.tech/neondb",
+					"resilience4j.circuitbreaker.instances.neon-replica.wait-duration-in-open-state=2s")
+			.run((context) -> {
+				CircuitBreakerConfig neon = context.getBean("neonCircuitBreaker", CircuitBreaker.class)
+					.getCircuitBreakerConfig();
+				CircuitBreakerConfig replica = context.getBean(CircuitBreakerRegistry.class)
+					.circuitBreaker(NeonResilienceAutoConfiguration.REPLICA_INSTANCE)
+					.getCircuitBreakerConfig();
+				assertThat(replica.getSlidingWindowType()).isEqualTo(neon.getSlidingWindowType());
+				assertThat(replica.getSlidingWindowSize()).isEqualTo(neon.getSlidingWindowSize());
+				assertThat(replica.getMinimumNumberOfCalls()).isEqualTo(neon.getMinimumNumberOfCalls());
+				assertThat(replica.getFailureRateThreshold()).isEqualTo(neon.getFailureRateThreshold());
+				assertThat(replica.isAutomaticTransitionFromOpenToHalfOpenEnabled()).isTrue();
+				assertThat(replica.getRecordExceptionPredicate().test(new SQLException("gone", "08006"))).isTrue();
+				assertThat(replica.getRecordExceptionPredicate().test(new SQLException("dup", "23505"))).isFalse();
+				// Its own properties win, key by key, without changing the primary's breaker.
+				assertThat(replica.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(2000L);
+				assertThat(neon.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(5000L);
 			});
 	}
 
