@@ -50,7 +50,8 @@ public class NeonHealthContributorAutoConfiguration {
 	CompositeHealthContributor neonHealthContributor(
 			@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE) NeonHikariDataSource pooled,
 			@Qualifier(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE) NeonHikariDataSource direct,
-			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE) ObjectProvider<NeonHikariDataSource> replica,
+			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
+			ObjectProvider<NeonHikariDataSource> replica,
 			ObjectProvider<NeonReplicaFallbacks> fallbacks, NeonProperties properties, NeonTlsVerifier tlsVerifier) {
 		Map<String, HealthContributor> components = new LinkedHashMap<>();
 		components.put("pooled", new NeonPoolHealthIndicator(pooled, properties.getHealth(), tlsVerifier));
@@ -71,7 +72,8 @@ public class NeonHealthContributorAutoConfiguration {
 		return () -> {
 			Set<String> dataSources = Set.of(beanFactory.getBeanNamesForType(DataSource.class, false, false));
 			Set<String> neon = Set.of(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE,
-					NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE, NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE,
+					NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE,
+					NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE,
 					NeonDataSourceAutoConfiguration.ROUTING_DATA_SOURCE);
 			if (neon.containsAll(dataSources)) {
 				registry.ifAvailable((contributors) -> {

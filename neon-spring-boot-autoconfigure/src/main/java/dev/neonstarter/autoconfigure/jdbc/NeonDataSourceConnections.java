@@ -1,5 +1,6 @@
 package dev.neonstarter.autoconfigure.jdbc;
 
+import java.util.Arrays;
 import java.util.List;
 
 import dev.neonstarter.autoconfigure.NeonProperties;
@@ -86,16 +87,17 @@ final class NeonDataSourceConnections {
 	}
 
 	private static void logTlsUpgrade(NeonTlsPolicy.Decision... decisions) {
-		for (NeonTlsPolicy.Decision shown : decisions) {
-			if (shown != null && shown.upgraded()) {
-				logger.info("Neon host: using sslmode=verify-full"
-						+ ((shown.modeInUrl() != null) ? " instead of the URL's sslmode=" + shown.modeInUrl().value() : "")
-						+ ", verified against " + (shown.connection().parameter("sslrootcert") != null
-								? "the root certificate " + shown.connection().parameter("sslrootcert")
-								: "the JDK trust store")
-						+ "; set neon.ssl.mode to choose another mode");
-				return;
-			}
+		NeonTlsPolicy.Decision shown = Arrays.stream(decisions)
+			.filter((decision) -> decision != null && decision.upgraded())
+			.findFirst()
+			.orElse(null);
+		if (shown != null) {
+			logger.info("Neon host: using sslmode=verify-full"
+					+ ((shown.modeInUrl() != null) ? " instead of the URL's sslmode=" + shown.modeInUrl().value() : "")
+					+ ", verified against " + (shown.connection().parameter("sslrootcert") != null
+							? "the root certificate " + shown.connection().parameter("sslrootcert")
+							: "the JDK trust store")
+					+ "; set neon.ssl.mode to choose another mode");
 		}
 	}
 

@@ -52,7 +52,8 @@ public class NeonMetricsAutoConfiguration {
 	MeterBinder neonMeterBinder(
 			@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE) NeonHikariDataSource pooled,
 			@Qualifier(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE) NeonHikariDataSource direct,
-			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE) ObjectProvider<NeonHikariDataSource> replica,
+			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
+			ObjectProvider<NeonHikariDataSource> replica,
 			ObjectProvider<NeonReplicaFallbacks> replicaFallbacks, NeonTlsVerifier tlsVerifier) {
 		return (registry) -> {
 			List<NeonHikariDataSource> pools = new ArrayList<>(List.of(pooled, direct));

@@ -91,7 +91,12 @@ public class NeonResilienceAutoConfiguration {
 	@ConditionalOnBean(value = CircuitBreakerRegistry.class, name = NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
 	@ConditionalOnMissingBean(name = "neonReplicaCircuitBreaker")
 	CircuitBreaker neonReplicaCircuitBreaker(CircuitBreakerRegistry registry) {
-		return registry.circuitBreaker(REPLICA_INSTANCE);
+		// Resilience4j creates the configured instances up front: resilience4j.circuitbreaker.instances.
+		// neon-replica.* with the Neon defaults, when the replica URL was in the environment at startup. A URL
+		// only added later (e.g. by an initializer) finds none: then use the primary's breaker configuration.
+		return registry.find(REPLICA_INSTANCE)
+			.orElseGet(() -> registry.circuitBreaker(REPLICA_INSTANCE,
+					registry.circuitBreaker(INSTANCE).getCircuitBreakerConfig()));
 	}
 
 	@Bean

@@ -360,6 +360,17 @@ class NeonDataSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void startupParametersThePoolerRejectsAreRejectedForTheReplicaToo() {
+		this.runner
+			.withPropertyValues("neon.url=" + POOLED, "neon.read-replica.url=" + REPLICA + "&options=-c%20search_path%3Dapp")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidNeonConnectionStringException.class)
+				.hasMessageContaining("neon.read-replica.url")
+				.hasMessageContaining("'options'"));
+	}
+
+	@Test
 	void replicaAutoCommitMustMatchThePrimary() {
 		this.runner
 			.withPropertyValues("neon.url=" + POOLED, "neon.read-replica.url=" + REPLICA,

@@ -2,6 +2,9 @@ package dev.neonstarter.autoconfigure.resilience;
 
 import java.sql.SQLException;
 
+import javax.sql.DataSource;
+
+import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -18,6 +21,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,6 +116,21 @@ class NeonResilienceAutoConfigurationTests {
 				// Its own properties win, key by key, without changing the primary's breaker.
 				assertThat(replica.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(2000L);
 				assertThat(neon.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(5000L);
+			});
+	}
+
+	@Test
+	void aReplicaConfiguredAfterStartupUsesThePrimaryBreakersConfiguration() {
+		// No neon.read-replica.url when the defaults were added, so Resilience4j has no neon-replica instance.
+		this.runner.withPropertyValues("resilience4j.circuitbreaker.instances.neon.failure-rate-threshold=70",
+				"neon.resilience.fail-fast=false")
+			.withBean(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE, DataSource.class, SimpleDriverDataSource::new)
+			.run((context) -> {
+				CircuitBreaker replica = context.getBean("neonReplicaCircuitBreaker", CircuitBreaker.class);
+				assertThat(replica.getName()).isEqualTo(NeonResilienceAutoConfiguration.REPLICA_INSTANCE);
+				assertThat(replica.getCircuitBreakerConfig())
+					.isSameAs(context.getBean("neonCircuitBreaker", CircuitBreaker.class).getCircuitBreakerConfig());
+				assertThat(replica.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(70f);
 			});
 	}
 
