@@ -85,9 +85,10 @@ public class NeonResilienceAutoConfiguration {
 
 	/**
 	 * The read replica's own breaker: a replica outage opens it without touching the primary's, and while it
-	 * is open read-only work falls back to the primary at once.
+	 * is open read-only work falls back to the primary at once. Not a default candidate, so that a
+	 * {@code CircuitBreaker} injected by type is still {@code neon}.
 	 */
-	@Bean
+	@Bean(defaultCandidate = false)
 	@ConditionalOnBean(value = CircuitBreakerRegistry.class, name = NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
 	@ConditionalOnMissingBean(name = "neonReplicaCircuitBreaker")
 	CircuitBreaker neonReplicaCircuitBreaker(CircuitBreakerRegistry registry) {
@@ -99,7 +100,7 @@ public class NeonResilienceAutoConfiguration {
 					registry.circuitBreaker(INSTANCE).getCircuitBreakerConfig()));
 	}
 
-	@Bean
+	@Bean(defaultCandidate = false)
 	@ConditionalOnBean(name = { NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE, "neonReplicaCircuitBreaker" })
 	@ConditionalOnBooleanProperty(name = "neon.resilience.fail-fast", matchIfMissing = true)
 	ConnectionGuard neonReplicaConnectionGuard(

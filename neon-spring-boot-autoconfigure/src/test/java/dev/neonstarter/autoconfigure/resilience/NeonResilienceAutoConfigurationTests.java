@@ -131,6 +131,8 @@ class NeonResilienceAutoConfigurationTests {
 				assertThat(replica.getCircuitBreakerConfig())
 					.isSameAs(context.getBean("neonCircuitBreaker", CircuitBreaker.class).getCircuitBreakerConfig());
 				assertThat(replica.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(70f);
+				// Injected by type, a CircuitBreaker is still the primary's.
+				assertThat(context.getBean(CircuitBreaker.class).getName()).isEqualTo("neon");
 			});
 	}
 
