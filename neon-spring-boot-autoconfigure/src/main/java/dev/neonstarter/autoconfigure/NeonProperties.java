@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Configuration of the connection to Neon ({@code neon.*}). Pool settings are bound separately to each
- * HikariCP pool under {@code neon.pooled.hikari.*} and {@code neon.direct.hikari.*}.
+ * HikariCP pool under {@code neon.pooled.hikari.*}, {@code neon.direct.hikari.*} and
+ * {@code neon.read-replica.hikari.*}.
  */
 @ConfigurationProperties("neon")
 public class NeonProperties {
@@ -32,12 +33,12 @@ public class NeonProperties {
 	private String directUrl;
 
 	/**
-	 * User name for both DataSources, overriding the one in the connection string.
+	 * User name for all Neon DataSources, overriding the one in the connection string.
 	 */
 	private String username;
 
 	/**
-	 * Password for both DataSources, overriding the one in the connection string.
+	 * Password for all Neon DataSources, overriding the one in the connection string.
 	 */
 	private String password;
 
@@ -56,6 +57,8 @@ public class NeonProperties {
 	private final Health health = new Health();
 
 	private final Embedded embedded = new Embedded();
+
+	private final ReadReplica readReplica = new ReadReplica();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -125,17 +128,21 @@ public class NeonProperties {
 		return this.embedded;
 	}
 
+	public ReadReplica getReadReplica() {
+		return this.readReplica;
+	}
+
 	/**
 	 * Settings of the pooled DataSource.
 	 */
 	public static class Pooled {
 
 		/**
-		 * How the pooled DataSource uses prepared statements. 'server' keeps pgjdbc's protocol-level
-		 * prepared statements (prepareThreshold 5), which Neon's pooler (PgBouncer 1.22+ with
-		 * max_prepared_statements) supports. 'disabled' sets prepareThreshold=0 so only unnamed statements are
-		 * used: required for PgBouncer older than 1.21 in transaction mode, where a named statement prepared on
-		 * one server connection is missing on the next.
+		 * How the pooled DataSource (and the read replica, also behind a pooler) use prepared statements.
+		 * 'server' keeps pgjdbc's protocol-level prepared statements (prepareThreshold 5), which Neon's pooler
+		 * (PgBouncer 1.22+ with max_prepared_statements) supports. 'disabled' sets prepareThreshold=0 so only
+		 * unnamed statements are used: required for PgBouncer older than 1.21 in transaction mode, where a named
+		 * statement prepared on one server connection is missing on the next.
 		 */
 		private PreparedStatements preparedStatements = PreparedStatements.SERVER;
 
@@ -167,12 +174,12 @@ public class NeonProperties {
 	}
 
 	/**
-	 * TLS settings for both DataSources.
+	 * TLS settings for all Neon DataSources.
 	 */
 	public static class Ssl {
 
 		/**
-		 * TLS mode for both DataSources: disable, allow, prefer, require, verify-ca or verify-full. When unset:
+		 * TLS mode for all Neon DataSources: disable, allow, prefer, require, verify-ca or verify-full. When unset:
 		 * verify-full for Neon hosts (*.neon.tech; an sslmode in the URL is upgraded, and that is logged),
 		 * otherwise the URL's sslmode, else pgjdbc's default (prefer).
 		 */
@@ -377,6 +384,44 @@ public class NeonProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Settings of the read replica, which serves transactions marked read-only.
+	 */
+	public static class ReadReplica {
+
+		/**
+		 * Connection string of a Neon read replica (postgresql:// URI or jdbc:postgresql:// URL). When set,
+		 * transactions marked read-only run on the replica and everything else on the pooled primary. A direct
+		 * replica host is turned into its -pooler host, as for neon.url. User and password default to the
+		 * primary's. Unset: no replica, and the application's DataSource is the pooled primary.
+		 */
+		private String url;
+
+		/**
+		 * Whether read-only work falls back to the pooled primary when no replica connection can be obtained
+		 * (replica unreachable, or its neon-replica circuit breaker open). When false, the failure surfaces to
+		 * the caller.
+		 */
+		private boolean fallback = true;
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public boolean isFallback() {
+			return this.fallback;
+		}
+
+		public void setFallback(boolean fallback) {
+			this.fallback = fallback;
 		}
 
 	}

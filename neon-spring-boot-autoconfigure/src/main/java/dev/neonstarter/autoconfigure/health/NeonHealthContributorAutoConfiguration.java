@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import dev.neonstarter.autoconfigure.NeonProperties;
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import dev.neonstarter.autoconfigure.jdbc.NeonReplicaFallbacks;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -31,8 +32,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * The {@code neon} health contributor, with components {@code pooled} and {@code direct}, in place of Spring
- * Boot's {@code db} indicator for the Neon DataSources; and {@code neon} in the readiness group.
+ * The {@code neon} health contributor, with components {@code pooled}, {@code direct} and, with a read
+ * replica, {@code replica}, in place of Spring Boot's {@code db} indicator for the Neon DataSources; and
+ * {@code neon} in the readiness group.
  */
 @AutoConfiguration(after = { NeonDataSourceAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class,
 		AvailabilityProbesAutoConfiguration.class })
@@ -48,10 +50,14 @@ public class NeonHealthContributorAutoConfiguration {
 	CompositeHealthContributor neonHealthContributor(
 			@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE) NeonHikariDataSource pooled,
 			@Qualifier(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE) NeonHikariDataSource direct,
-			NeonProperties properties, NeonTlsVerifier tlsVerifier) {
+			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
+			ObjectProvider<NeonHikariDataSource> replica,
+			ObjectProvider<NeonReplicaFallbacks> fallbacks, NeonProperties properties, NeonTlsVerifier tlsVerifier) {
 		Map<String, HealthContributor> components = new LinkedHashMap<>();
 		components.put("pooled", new NeonPoolHealthIndicator(pooled, properties.getHealth(), tlsVerifier));
 		components.put("direct", new NeonPoolHealthIndicator(direct, properties.getHealth(), tlsVerifier));
+		replica.ifAvailable((pool) -> components.put("replica", new NeonReplicaHealthIndicator(
+				new NeonPoolHealthIndicator(pool, properties.getHealth(), tlsVerifier), fallbacks.getObject())));
 		return CompositeHealthContributor.fromMap(components);
 	}
 
@@ -66,7 +72,9 @@ public class NeonHealthContributorAutoConfiguration {
 		return () -> {
 			Set<String> dataSources = Set.of(beanFactory.getBeanNamesForType(DataSource.class, false, false));
 			Set<String> neon = Set.of(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE,
-					NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE);
+					NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE,
+					NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE,
+					NeonDataSourceAutoConfiguration.ROUTING_DATA_SOURCE);
 			if (neon.containsAll(dataSources)) {
 				registry.ifAvailable((contributors) -> {
 					if (contributors.getContributor("db") != null) {

@@ -16,27 +16,31 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 
 /**
- * The two Neon DataSources: {@code neonPooledDataSource} (primary, on the {@code -pooler} endpoint) and
+ * The Neon DataSources: {@code neonPooledDataSource} (primary, on the {@code -pooler} endpoint) and
  * {@code neonDirectDataSource} (direct endpoint, used by Flyway through {@link FlywayDataSource}, not a
- * default autowire candidate). Runs before Spring Boot's DataSource auto-configuration so that it backs off,
- * and backs off itself when the application defines a {@link DataSource}.
+ * default autowire candidate); with {@code neon.read-replica.url}, also the replica pool and a routing
+ * primary DataSource ({@link NeonReadReplicaConfiguration}). Runs before Spring Boot's DataSource
+ * auto-configuration so that it backs off, and backs off itself when the application defines a
+ * {@link DataSource}.
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({ HikariDataSource.class, org.postgresql.Driver.class })
 @ConditionalOnMissingBean(DataSource.class)
 @ConditionalOnBooleanProperty(name = "neon.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(NeonProperties.class)
-@Import(NeonEmbeddedPostgresConfiguration.class)
+@Import({ NeonEmbeddedPostgresConfiguration.class, NeonReadReplicaConfiguration.class })
 public class NeonDataSourceAutoConfiguration {
 
 	/** Bean name of the pooled (primary) DataSource. */
@@ -44,6 +48,21 @@ public class NeonDataSourceAutoConfiguration {
 
 	/** Bean name of the direct DataSource. */
 	public static final String DIRECT_DATA_SOURCE = "neonDirectDataSource";
+
+	/** Bean name of the read replica's pool, present when {@value #READ_REPLICA_URL} is set. */
+	public static final String REPLICA_DATA_SOURCE = "neonReplicaDataSource";
+
+	/**
+	 * Bean name of the primary DataSource that routes read-only transactions to the replica and everything
+	 * else to the pooled pool, present instead of a primary pooled pool when {@value #READ_REPLICA_URL} is set.
+	 */
+	public static final String ROUTING_DATA_SOURCE = "dataSource";
+
+	/** The property that configures a read replica. */
+	public static final String READ_REPLICA_URL = "neon.read-replica.url";
+
+	/** Prefix of the pooled pool's HikariCP settings. */
+	static final String POOLED_HIKARI = "neon.pooled.hikari";
 
 	private static final Log logger = LogFactory.getLog(NeonDataSourceAutoConfiguration.class);
 
@@ -72,12 +91,10 @@ public class NeonDataSourceAutoConfiguration {
 
 	@Bean(name = POOLED_DATA_SOURCE)
 	@Primary
-	@ConfigurationProperties("neon.pooled.hikari")
+	@ConfigurationProperties(POOLED_HIKARI)
+	@Conditional(NoReadReplicaCondition.class)
 	NeonHikariDataSource neonPooledDataSource(NeonDataSourceConnections connections, NeonProperties properties) {
-		logger.info("Neon pooled DataSource '" + NeonPools.POOLED + "': " + connections.pooled());
-		return withSlowQueryLog(
-				NeonPools.create(connections.pooled(), NeonPools.POOLED, NeonPools.POOLED_MAXIMUM_POOL_SIZE),
-				properties);
+		return pooled(connections, properties);
 	}
 
 	@Bean(name = DIRECT_DATA_SOURCE, defaultCandidate = false)
@@ -90,11 +107,36 @@ public class NeonDataSourceAutoConfiguration {
 				properties);
 	}
 
-	private static NeonHikariDataSource withSlowQueryLog(NeonHikariDataSource dataSource, NeonProperties properties) {
+	static NeonHikariDataSource pooled(NeonDataSourceConnections connections, NeonProperties properties) {
+		logger.info("Neon pooled DataSource '" + NeonPools.POOLED + "': " + connections.pooled());
+		return withSlowQueryLog(
+				NeonPools.create(connections.pooled(), NeonPools.POOLED, NeonPools.POOLED_MAXIMUM_POOL_SIZE),
+				properties);
+	}
+
+	static NeonHikariDataSource withSlowQueryLog(NeonHikariDataSource dataSource, NeonProperties properties) {
 		if (properties.getSlowQueryThreshold() != null) {
 			dataSource.addQueryListener(new SlowQueryLog(properties.getSlowQueryThreshold()));
 		}
 		return dataSource;
+	}
+
+	/**
+	 * The pooled pool is the primary DataSource unless a read replica is configured; then the routing
+	 * DataSource is ({@link NeonReadReplicaConfiguration}). Decided when the bean is registered, so that
+	 * Spring Boot's {@code @ConditionalOnSingleCandidate(DataSource.class)} sees one primary either way.
+	 */
+	static class NoReadReplicaCondition extends NoneNestedConditions {
+
+		NoReadReplicaCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@Conditional(OnReadReplicaCondition.class)
+		static class ReadReplicaConfigured {
+
+		}
+
 	}
 
 }

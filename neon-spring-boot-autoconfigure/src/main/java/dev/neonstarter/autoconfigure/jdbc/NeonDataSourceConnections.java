@@ -1,5 +1,6 @@
 package dev.neonstarter.autoconfigure.jdbc;
 
+import java.util.Arrays;
 import java.util.List;
 
 import dev.neonstarter.autoconfigure.NeonProperties;
@@ -10,9 +11,11 @@ import dev.neonstarter.autoconfigure.ssl.NeonTlsPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.util.StringUtils;
+
 /**
- * The connection strings the two pools are built from: the configured ones with the TLS policy and the
- * pooler's constraints applied.
+ * The connection strings the pools are built from: the configured ones with the TLS policy and the pooler's
+ * constraints applied.
  */
 final class NeonDataSourceConnections {
 
@@ -29,29 +32,72 @@ final class NeonDataSourceConnections {
 
 	private final NeonConnectionString direct;
 
+	private final NeonConnectionString replica;
+
 	private final boolean pooledThroughPgBouncer;
 
 	NeonDataSourceConnections(NeonConnectionDetails details, NeonProperties properties) {
 		NeonTlsPolicy.Decision pooledTls = NeonTlsPolicy.apply(details.getPooled(), properties.getSsl());
 		NeonTlsPolicy.Decision directTls = NeonTlsPolicy.apply(details.getDirect(), properties.getSsl());
-		if (pooledTls.upgraded() || directTls.upgraded()) {
-			NeonTlsPolicy.Decision shown = pooledTls.upgraded() ? pooledTls : directTls;
+		NeonConnectionString configuredReplica = readReplica(details.getPooled(), properties);
+		NeonTlsPolicy.Decision replicaTls = (configuredReplica != null)
+				? NeonTlsPolicy.apply(configuredReplica, properties.getSsl()) : null;
+		logTlsUpgrade(pooledTls, directTls, replicaTls);
+		this.pooled = withPreparedStatements(pooledTls.connection(), properties);
+		this.direct = directTls.connection();
+		this.pooledThroughPgBouncer = this.pooled.isPooledEndpoint() || !sameServer(this.pooled, this.direct);
+		if (this.pooledThroughPgBouncer) {
+			checkPoolerParameters(this.pooled.parameters().keySet());
+		}
+		// A replica's pooled endpoint is a PgBouncer like the primary's, so it gets the same statement mode.
+		this.replica = (replicaTls != null) ? withPreparedStatements(replicaTls.connection(), properties) : null;
+		if (this.replica != null && this.replica.isPooledEndpoint()) {
+			checkPoolerParameters(this.replica.parameters().keySet(), NeonDataSourceAutoConfiguration.READ_REPLICA_URL);
+		}
+	}
+
+	/**
+	 * The read replica from {@code neon.read-replica.url}, or {@code null}: a direct Neon host becomes its
+	 * {@code -pooler} host; user and password default to the primary's (Neon replicas share its roles), and
+	 * {@code neon.username}/{@code neon.password} override them as they do for the other pools.
+	 */
+	private static NeonConnectionString readReplica(NeonConnectionString primary, NeonProperties properties) {
+		String url = properties.getReadReplica().getUrl();
+		if (!StringUtils.hasText(url)) {
+			return null;
+		}
+		NeonConnectionString replica;
+		try {
+			replica = NeonConnectionString.parse(url);
+		}
+		catch (InvalidNeonConnectionStringException ex) {
+			throw ex.withSource(NeonDataSourceAutoConfiguration.READ_REPLICA_URL);
+		}
+		if (replica.username() == null) {
+			replica = replica.withCredentials(primary.username(), primary.password());
+		}
+		return replica.withCredentials(blankToNull(properties.getUsername()), blankToNull(properties.getPassword()))
+			.toPooled();
+	}
+
+	private static NeonConnectionString withPreparedStatements(NeonConnectionString connection,
+			NeonProperties properties) {
+		return (properties.getPooled().getPreparedStatements() == NeonProperties.PreparedStatements.DISABLED)
+				? connection.withParameter("prepareThreshold", "0") : connection;
+	}
+
+	private static void logTlsUpgrade(NeonTlsPolicy.Decision... decisions) {
+		NeonTlsPolicy.Decision shown = Arrays.stream(decisions)
+			.filter((decision) -> decision != null && decision.upgraded())
+			.findFirst()
+			.orElse(null);
+		if (shown != null) {
 			logger.info("Neon host: using sslmode=verify-full"
 					+ ((shown.modeInUrl() != null) ? " instead of the URL's sslmode=" + shown.modeInUrl().value() : "")
 					+ ", verified against " + (shown.connection().parameter("sslrootcert") != null
 							? "the root certificate " + shown.connection().parameter("sslrootcert")
 							: "the JDK trust store")
 					+ "; set neon.ssl.mode to choose another mode");
-		}
-		NeonConnectionString pooledConnection = pooledTls.connection();
-		if (properties.getPooled().getPreparedStatements() == NeonProperties.PreparedStatements.DISABLED) {
-			pooledConnection = pooledConnection.withParameter("prepareThreshold", "0");
-		}
-		this.pooled = pooledConnection;
-		this.direct = directTls.connection();
-		this.pooledThroughPgBouncer = this.pooled.isPooledEndpoint() || !sameServer(this.pooled, this.direct);
-		if (this.pooledThroughPgBouncer) {
-			checkPoolerParameters(this.pooled.parameters().keySet());
 		}
 	}
 
@@ -63,6 +109,11 @@ final class NeonDataSourceConnections {
 		return this.direct;
 	}
 
+	/** The read replica's connection, or {@code null} when none is configured. */
+	NeonConnectionString replica() {
+		return this.replica;
+	}
+
 	/**
 	 * Whether the pooled endpoint is a pooler: a Neon {@code -pooler} host, or any endpoint other than the
 	 * direct one.
@@ -72,14 +123,22 @@ final class NeonDataSourceConnections {
 	}
 
 	static void checkPoolerParameters(Iterable<?> parameterNames) {
+		checkPoolerParameters(parameterNames, "the pooled connection");
+	}
+
+	static void checkPoolerParameters(Iterable<?> parameterNames, String source) {
 		for (Object name : parameterNames) {
 			if (REJECTED_BY_POOLER.contains(String.valueOf(name))) {
 				throw new InvalidNeonConnectionStringException("parameter '" + name + "' would be sent as a startup"
 						+ " parameter, which Neon's pooler (PgBouncer) rejects; set it on the role instead (ALTER ROLE"
 						+ " ... SET search_path = ...), or give it only in neon.direct-url for the direct endpoint",
-						"the pooled connection");
+						source);
 			}
 		}
+	}
+
+	private static String blankToNull(String value) {
+		return StringUtils.hasText(value) ? value : null;
 	}
 
 	private static boolean sameServer(NeonConnectionString a, NeonConnectionString b) {

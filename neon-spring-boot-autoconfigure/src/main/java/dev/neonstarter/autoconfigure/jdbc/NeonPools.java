@@ -7,13 +7,16 @@ import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
 
 /**
  * Creates the HikariCP pools with defaults chosen for Neon. Every default can be overridden through
- * {@code neon.pooled.hikari.*} / {@code neon.direct.hikari.*}, which are bound after these are set.
+ * {@code neon.pooled.hikari.*} / {@code neon.direct.hikari.*} / {@code neon.read-replica.hikari.*}, which
+ * are bound after these are set.
  */
 final class NeonPools {
 
 	static final String POOLED = "neon-pooled";
 
 	static final String DIRECT = "neon-direct";
+
+	static final String REPLICA = "neon-replica";
 
 	/** PgBouncer multiplexes, so a modest client pool per instance is plenty. */
 	static final int POOLED_MAXIMUM_POOL_SIZE = 10;
@@ -28,6 +31,17 @@ final class NeonPools {
 	static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
 	private NeonPools() {
+	}
+
+	/**
+	 * The read replica's pool: the pooled pool's defaults, and read-only connections, as Spring's
+	 * {@code LazyConnectionDataSourceProxy} expects of a read-only DataSource (pgjdbc then begins transactions
+	 * with {@code BEGIN READ ONLY}, which works through the pooler).
+	 */
+	static NeonHikariDataSource createReplica(NeonConnectionString connection) {
+		NeonHikariDataSource dataSource = create(connection, REPLICA, POOLED_MAXIMUM_POOL_SIZE);
+		dataSource.setReadOnly(true);
+		return dataSource;
 	}
 
 	static NeonHikariDataSource create(NeonConnectionString connection, String poolName, int maximumPoolSize) {

@@ -2,6 +2,7 @@ package dev.neonstarter.autoconfigure.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.neonstarter.autoconfigure.NeonProperties;
+import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
 import dev.neonstarter.autoconfigure.ssl.NeonSslMode;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 
@@ -24,14 +25,20 @@ class NeonStartupChecks implements BeanPostProcessor {
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		boolean pooled = NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE.equals(beanName);
 		boolean direct = NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE.equals(beanName);
-		if ((pooled || direct) && bean instanceof HikariDataSource dataSource) {
+		boolean replica = NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE.equals(beanName);
+		if ((pooled || direct || replica) && bean instanceof HikariDataSource dataSource) {
 			NeonDataSourceConnections connections = this.beanFactory.getBean(NeonDataSourceConnections.class);
+			NeonConnectionString connection = pooled ? connections.pooled()
+					: direct ? connections.direct() : connections.replica();
 			if (pooled && connections.pooledThroughPgBouncer()) {
 				NeonDataSourceConnections.checkPoolerParameters(dataSource.getDataSourceProperties().keySet());
 			}
+			if (replica && connection.isPooledEndpoint()) {
+				NeonDataSourceConnections.checkPoolerParameters(dataSource.getDataSourceProperties().keySet(),
+						"neon.read-replica.hikari.data-source-properties");
+			}
 			NeonProperties properties = this.beanFactory.getBean(NeonProperties.class);
 			if (properties.getSsl().isVerifyOnStartup()) {
-				var connection = pooled ? connections.pooled() : connections.direct();
 				NeonSslMode mode = NeonSslMode.of(dataSource.getDataSourceProperties().getProperty("sslmode"));
 				this.beanFactory.getBean(NeonTlsVerifier.class)
 					.verify(dataSource.getPoolName(), dataSource, connection.host() + ":" + connection.port(), mode,

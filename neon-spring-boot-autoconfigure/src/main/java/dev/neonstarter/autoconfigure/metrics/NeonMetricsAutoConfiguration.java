@@ -1,10 +1,14 @@
 package dev.neonstarter.autoconfigure.metrics;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import dev.neonstarter.autoconfigure.jdbc.NeonReplicaFallbacks;
+import dev.neonstarter.autoconfigure.resilience.NeonUnavailableException;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -20,8 +25,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Meters HikariCP does not have: whether each pool's TLS was verified, connection failures by SQLState
- * class, and statement durations. HikariCP's own meters ({@code hikaricp.*}, tagged {@code pool=neon-pooled|neon-direct}) come from
- * Spring Boot's DataSource pool metrics.
+ * class, statement durations and read replica fallbacks. HikariCP's own meters ({@code hikaricp.*}, tagged
+ * {@code pool=neon-pooled|neon-direct|neon-replica}) come from Spring Boot's DataSource pool metrics.
  */
 @AutoConfiguration(after = NeonDataSourceAutoConfiguration.class)
 @ConditionalOnClass(MeterRegistry.class)
@@ -37,13 +42,25 @@ public class NeonMetricsAutoConfiguration {
 	/** Timer: statement executions, tagged {@code pool} and {@code outcome} (success, error). */
 	public static final String QUERIES = "neon.queries";
 
+	/**
+	 * Counter: read-only connections taken from the primary because the read replica could not serve, tagged
+	 * {@code reason} ({@code circuit-open}: its breaker is open; {@code connection-failure}: no connection).
+	 */
+	public static final String REPLICA_FALLBACKS = "neon.replica.fallbacks";
+
 	@Bean
 	MeterBinder neonMeterBinder(
 			@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE) NeonHikariDataSource pooled,
 			@Qualifier(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE) NeonHikariDataSource direct,
-			NeonTlsVerifier tlsVerifier) {
+			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
+			ObjectProvider<NeonHikariDataSource> replica,
+			ObjectProvider<NeonReplicaFallbacks> replicaFallbacks, NeonTlsVerifier tlsVerifier) {
 		return (registry) -> {
-			for (NeonHikariDataSource pool : new NeonHikariDataSource[] { pooled, direct }) {
+			List<NeonHikariDataSource> pools = new ArrayList<>(List.of(pooled, direct));
+			replica.ifAvailable(pools::add);
+			replicaFallbacks.ifAvailable((fallbacks) -> fallbacks
+				.onFallback((cause) -> replicaFallbacks(registry, cause).increment()));
+			for (NeonHikariDataSource pool : pools) {
 				String name = pool.getPoolName();
 				Gauge.builder(TLS_VERIFIED, tlsVerifier, (verifier) -> verified(verifier, name))
 					.tag("pool", name)
@@ -56,6 +73,13 @@ public class NeonMetricsAutoConfiguration {
 					.record(nanos, TimeUnit.NANOSECONDS));
 			}
 		};
+	}
+
+	private static Counter replicaFallbacks(MeterRegistry registry, SQLException cause) {
+		return Counter.builder(REPLICA_FALLBACKS)
+			.tag("reason", (cause instanceof NeonUnavailableException) ? "circuit-open" : "connection-failure")
+			.description("Read-only connections taken from the primary because the read replica could not serve")
+			.register(registry);
 	}
 
 	private static Timer queryTimer(MeterRegistry registry, String poolName, String outcome) {

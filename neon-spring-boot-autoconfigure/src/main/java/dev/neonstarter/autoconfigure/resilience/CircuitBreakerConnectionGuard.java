@@ -9,8 +9,8 @@ import dev.neonstarter.autoconfigure.jdbc.QueryListener;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
- * Puts the pooled DataSource behind the {@code neon} circuit breaker: while it is open
- * {@code getConnection()} throws {@link NeonUnavailableException} at once.
+ * Puts a Neon pool behind a circuit breaker ({@code neon} for the pooled DataSource, {@code neon-replica} for
+ * the read replica): while it is open {@code getConnection()} throws {@link NeonUnavailableException} at once.
  * <p>
  * What the breaker records: failures to obtain a connection, connection-class failures of statements, and
  * successful statements. Not successful acquisitions: behind PgBouncer a connection is obtained even while
@@ -32,7 +32,8 @@ class CircuitBreakerConnectionGuard implements ConnectionGuard, QueryListener {
 	public void beforeAcquire() throws SQLException {
 		if (!this.breaker.tryAcquirePermission()) {
 			long waitMillis = this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
-			throw new NeonUnavailableException(this.poolName, Duration.ofMillis(Math.max(1000, waitMillis)));
+			throw new NeonUnavailableException(this.breaker.getName(), this.poolName,
+					Duration.ofMillis(Math.max(1000, waitMillis)));
 		}
 	}
 

@@ -27,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The {@code neon} circuit breaker and retry from Resilience4j's registries, configured by the standard
  * {@code resilience4j.circuitbreaker.instances.neon.*} / {@code resilience4j.retry.instances.neon.*}
  * properties, with Neon-aware defaults for whatever the application leaves unset
- * ({@link NeonResilienceDefaultsEnvironmentPostProcessor}).
+ * ({@link NeonResilienceDefaultsEnvironmentPostProcessor}); with a read replica, also its own breaker
+ * {@code neon-replica} with the same defaults.
  */
 @AutoConfiguration(after = { CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class,
 		NeonDataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class })
@@ -36,6 +37,9 @@ public class NeonResilienceAutoConfiguration {
 
 	/** Name of the circuit breaker and retry instances. */
 	public static final String INSTANCE = "neon";
+
+	/** Name of the read replica's circuit breaker instance. */
+	public static final String REPLICA_INSTANCE = "neon-replica";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -76,9 +80,39 @@ public class NeonResilienceAutoConfiguration {
 	ConnectionGuard neonPooledConnectionGuard(
 			@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE) NeonHikariDataSource pooled,
 			@Qualifier("neonCircuitBreaker") CircuitBreaker breaker) {
-		CircuitBreakerConnectionGuard guard = new CircuitBreakerConnectionGuard(breaker, pooled.getPoolName());
-		pooled.setConnectionGuard(guard);
-		pooled.addQueryListener(guard);
+		return guard(pooled, breaker);
+	}
+
+	/**
+	 * The read replica's own breaker: a replica outage opens it without touching the primary's, and while it
+	 * is open read-only work falls back to the primary at once. Not a default candidate, so that a
+	 * {@code CircuitBreaker} injected by type is still {@code neon}.
+	 */
+	@Bean(defaultCandidate = false)
+	@ConditionalOnBean(value = CircuitBreakerRegistry.class, name = NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
+	@ConditionalOnMissingBean(name = "neonReplicaCircuitBreaker")
+	CircuitBreaker neonReplicaCircuitBreaker(CircuitBreakerRegistry registry) {
+		// Resilience4j creates the configured instances up front: resilience4j.circuitbreaker.instances.
+		// neon-replica.* with the Neon defaults, when the replica URL was in the environment at startup. A URL
+		// only added later (e.g. by an initializer) finds none: then use the primary's breaker configuration.
+		return registry.find(REPLICA_INSTANCE)
+			.orElseGet(() -> registry.circuitBreaker(REPLICA_INSTANCE,
+					registry.circuitBreaker(INSTANCE).getCircuitBreakerConfig()));
+	}
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnBean(name = { NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE, "neonReplicaCircuitBreaker" })
+	@ConditionalOnBooleanProperty(name = "neon.resilience.fail-fast", matchIfMissing = true)
+	ConnectionGuard neonReplicaConnectionGuard(
+			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE) NeonHikariDataSource replica,
+			@Qualifier("neonReplicaCircuitBreaker") CircuitBreaker breaker) {
+		return guard(replica, breaker);
+	}
+
+	private static ConnectionGuard guard(NeonHikariDataSource pool, CircuitBreaker breaker) {
+		CircuitBreakerConnectionGuard guard = new CircuitBreakerConnectionGuard(breaker, pool.getPoolName());
+		pool.setConnectionGuard(guard);
+		pool.addQueryListener(guard);
 		return guard;
 	}
 

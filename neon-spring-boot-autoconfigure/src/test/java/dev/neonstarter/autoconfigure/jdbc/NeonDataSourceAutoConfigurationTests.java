@@ -11,10 +11,15 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +28,8 @@ class NeonDataSourceAutoConfigurationTests {
 	private static final String POOLED = "postgresql://app:app-secret@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require";
 
 	private static final String DIRECT = "postgresql://app:app-secret@ep-cool-darkness-123456.us-east-2.aws.neon.tech/neondb?sslmode=require&channel_binding=require";
+
+	private static final String REPLICA = "postgresql://ep-quiet-replica-654321.us-east-2.aws.neon.tech/neondb?sslmode=require";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
 			AutoConfigurations.of(NeonDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class))
@@ -247,8 +254,139 @@ class NeonDataSourceAutoConfigurationTests {
 				.doesNotHaveBean(io.zonky.test.db.postgres.embedded.EmbeddedPostgres.class));
 	}
 
+	@Test
+	void withoutAReplicaThePooledPoolStaysThePrimaryDataSource() {
+		for (String replicaUrl : new String[] { "", "   " }) {
+			this.runner.withPropertyValues("neon.url=" + POOLED, "neon.read-replica.url=" + replicaUrl)
+				.run((context) -> {
+					assertThat(context.getBean(DataSource.class)).isSameAs(pooled(context));
+					assertThat(context.getBeanFactory()
+						.getBeanDefinition(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE)
+						.isPrimary()).isTrue();
+					assertThat(context).doesNotHaveBean(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
+						.doesNotHaveBean(NeonDataSourceAutoConfiguration.ROUTING_DATA_SOURCE)
+						.doesNotHaveBean(NeonReplicaFallbacks.class)
+						.doesNotHaveBean(LazyConnectionDataSourceProxy.class);
+				});
+		}
+	}
+
+	@Test
+	void aReplicaPutsARoutingProxyInFrontOfThePooledPool() {
+		this.runner.withPropertyValues("neon.url=" + POOLED, "neon.read-replica.url=" + REPLICA)
+			.withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class))
+			.withUserConfiguration(NeedsDataSource.class)
+			.run((context) -> {
+				DataSource primary = context.getBean(DataSource.class);
+				// Spring Boot's @ConditionalOnSingleCandidate(DataSource.class) sees one primary.
+				assertThat(context.getBean(JdbcTemplate.class).getDataSource()).isSameAs(primary);
+				assertThat(context.getBean(DataSourceTransactionManager.class).getDataSource()).isSameAs(primary);
+				assertThat(primary).isSameAs(context.getBean(NeonDataSourceAutoConfiguration.ROUTING_DATA_SOURCE))
+					.isInstanceOfSatisfying(LazyConnectionDataSourceProxy.class,
+							(routing) -> assertThat(routing.getTargetDataSource()).isSameAs(pooled(context)));
+				assertThat(context.getBean(NeedsDataSource.class).dataSource).isSameAs(primary);
+				assertThat(context.getBeanFactory()
+					.getBeanDefinition(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE)
+					.isPrimary()).isFalse();
+				assertThat(pooled(context).getPoolName()).isEqualTo("neon-pooled");
+				assertThat(pooled(context).isReadOnly()).isFalse();
+			});
+	}
+
+	@Test
+	void replicaPoolIsDerivedLikeThePrimaryWithNeonDefaultsAndReadOnlyConnections() {
+		this.runner.withPropertyValues("neon.url=" + POOLED, "neon.read-replica.url=" + REPLICA).run((context) -> {
+			HikariDataSource replica = replica(context);
+			assertThat(replica.getPoolName()).isEqualTo("neon-replica");
+			// The direct replica host given becomes its -pooler host.
+			assertThat(replica.getJdbcUrl())
+				.isEqualTo("jdbc:postgresql://ep-quiet-replica-654321-pooler.us-east-2.aws.neon.tech:5432/neondb");
+			// Neon replicas share the primary's roles: the URL without user info gets the primary's.
+			assertThat(replica.getUsername()).isEqualTo("app");
+			assertThat(replica.getPassword()).isEqualTo("app-secret");
+			assertThat(replica.isReadOnly()).isTrue();
+			assertThat(replica.getDataSourceProperties()).containsEntry("sslmode", "verify-full")
+				.containsEntry("ApplicationName", "neon-replica");
+			assertThat(replica.getMaximumPoolSize()).isEqualTo(10);
+			assertThat(replica.getMinimumIdle()).isZero();
+			assertThat(replica.getKeepaliveTime()).isZero();
+			assertThat(replica.getConnectionTimeout()).isEqualTo(15_000);
+			assertThat(replica.getIdleTimeout()).isEqualTo(60_000);
+			// Not injected where a DataSource is asked for by type.
+			assertThat(context.getBeanFactory().getBeanDefinition(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE))
+				.isInstanceOfSatisfying(org.springframework.beans.factory.support.AbstractBeanDefinition.class,
+						(definition) -> assertThat(definition.isDefaultCandidate()).isFalse());
+		});
+	}
+
+	@Test
+	void replicaUrlWithItsOwnUserAndHikariSettings() {
+		this.runner
+			.withPropertyValues("neon.url=" + POOLED,
+					"neon.read-replica.url=postgresql://reader:reader-secret@localhost:6543/neondb?sslmode=disable",
+					"neon.read-replica.hikari.maximum-pool-size=4",
+					"neon.read-replica.hikari.data-source-properties.socketTimeout=30",
+					"neon.pooled.prepared-statements=disabled", "neon.pooled.hikari.maximum-pool-size=25",
+					"neon.pooled.hikari.data-source-properties.tcpKeepAlive=true")
+			.run((context) -> {
+				HikariDataSource replica = replica(context);
+				assertThat(replica.getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:6543/neondb");
+				assertThat(replica.getUsername()).isEqualTo("reader");
+				assertThat(replica.getPassword()).isEqualTo("reader-secret");
+				assertThat(replica.getMaximumPoolSize()).isEqualTo(4);
+				// The pooled pool is bound to neon.pooled.hikari.* with a replica too.
+				assertThat(pooled(context).getMaximumPoolSize()).isEqualTo(25);
+				assertThat(pooled(context).getDataSourceProperties()).containsEntry("tcpKeepAlive", "true")
+					.containsEntry("sslmode", "verify-full")
+					.doesNotContainKey("socketTimeout");
+				assertThat(replica.getDataSourceProperties()).doesNotContainKey("tcpKeepAlive")
+					.containsEntry("socketTimeout", "30")
+					.containsEntry("sslmode", "disable")
+					.containsEntry("prepareThreshold", "0");
+			});
+	}
+
+	@Test
+	void malformedReplicaUrlFailsNamingThePropertyWithoutThePassword() {
+		this.runner
+			.withPropertyValues("neon.url=" + POOLED,
+					"neon.read-replica.url=postgresql://app:hunter2@ep-x.aws.neon.tech:port/db")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidNeonConnectionStringException.class)
+				.hasMessageContaining("neon.read-replica.url")
+				.hasMessageNotContaining("hunter2"));
+	}
+
+	@Test
+	void startupParametersThePoolerRejectsAreRejectedForTheReplicaToo() {
+		this.runner
+			.withPropertyValues("neon.url=" + POOLED, "neon.read-replica.url=" + REPLICA + "&options=-c%20search_path%3Dapp")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidNeonConnectionStringException.class)
+				.hasMessageContaining("neon.read-replica.url")
+				.hasMessageContaining("'options'"));
+	}
+
+	@Test
+	void replicaAutoCommitMustMatchThePrimary() {
+		this.runner
+			.withPropertyValues("neon.url=" + POOLED, "neon.read-replica.url=" + REPLICA,
+					"neon.read-replica.hikari.auto-commit=false")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("neon.read-replica.hikari.auto-commit")
+				.hasMessageContaining("neon.pooled.hikari.auto-commit"));
+	}
+
 	private static HikariDataSource pooled(org.springframework.context.ApplicationContext context) {
 		return context.getBean(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE, HikariDataSource.class);
+	}
+
+	private static HikariDataSource replica(org.springframework.context.ApplicationContext context) {
+		return context.getBean(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE, HikariDataSource.class);
 	}
 
 	private static HikariDataSource direct(org.springframework.context.ApplicationContext context) {

@@ -34,7 +34,7 @@ class NeonBreakerThroughPgBouncerTests {
 					.postProcessEnvironment(context.getEnvironment(), null))
 				.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class,
 						RetryAutoConfiguration.class, NeonResilienceAutoConfiguration.class))
-				// One caller: with the 15 s default each failed acquisition takes 15 s and the 30 s window never
+				// One caller: with the 15 s default each failed acquisition takes 15 s and the 10 s window never
 				// collects the minimum of 5 calls.
 				.withPropertyValues("neon.health.timeout=2s", "neon.pooled.hikari.connection-timeout=1000")
 				.run((context) -> {

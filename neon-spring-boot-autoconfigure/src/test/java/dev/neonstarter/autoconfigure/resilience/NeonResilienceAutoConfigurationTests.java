@@ -2,9 +2,13 @@ package dev.neonstarter.autoconfigure.resilience;
 
 import java.sql.SQLException;
 
+import javax.sql.DataSource;
+
+import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
@@ -17,6 +21,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +81,58 @@ class NeonResilienceAutoConfigurationTests {
 					.getCircuitBreakerConfig();
 				assertThat(breaker.getFailureRateThreshold()).isEqualTo(80f);
 				assertThat(breaker.getMinimumNumberOfCalls()).isEqualTo(5);
+			});
+	}
+
+	@Test
+	void withoutAReadReplicaThereIsNoReplicaBreaker() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean("neonReplicaCircuitBreaker");
+			assertThat(context.getBean(CircuitBreakerRegistry.class).find(NeonResilienceAutoConfiguration.REPLICA_INSTANCE))
+				.isEmpty();
+			assertThat(context.getEnvironment()
+				.containsProperty("resilience4j.circuitbreaker.instances.neon-replica.sliding-window-size")).isFalse();
+		});
+	}
+
+	@Test
+	void aReadReplicaGetsItsOwnBreakerWithTheSameDefaults() {
+		this.runner
+			.withPropertyValues("neon.read-replica.url=postgresql://ep-r-1.us-east-2.aws.neon.tech/neondb",
+					"resilience4j.circuitbreaker.instances.neon-replica.wait-duration-in-open-state=2s")
+			.run((context) -> {
+				CircuitBreakerConfig neon = context.getBean("neonCircuitBreaker", CircuitBreaker.class)
+					.getCircuitBreakerConfig();
+				CircuitBreakerConfig replica = context.getBean(CircuitBreakerRegistry.class)
+					.circuitBreaker(NeonResilienceAutoConfiguration.REPLICA_INSTANCE)
+					.getCircuitBreakerConfig();
+				assertThat(replica.getSlidingWindowType()).isEqualTo(neon.getSlidingWindowType());
+				assertThat(replica.getSlidingWindowSize()).isEqualTo(neon.getSlidingWindowSize());
+				assertThat(replica.getMinimumNumberOfCalls()).isEqualTo(neon.getMinimumNumberOfCalls());
+				assertThat(replica.getFailureRateThreshold()).isEqualTo(neon.getFailureRateThreshold());
+				assertThat(replica.isAutomaticTransitionFromOpenToHalfOpenEnabled()).isTrue();
+				assertThat(replica.getRecordExceptionPredicate().test(new SQLException("gone", "08006"))).isTrue();
+				assertThat(replica.getRecordExceptionPredicate().test(new SQLException("dup", "23505"))).isFalse();
+				// Its own properties win, key by key, without changing the primary's breaker.
+				assertThat(replica.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(2000L);
+				assertThat(neon.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(5000L);
+			});
+	}
+
+	@Test
+	void aReplicaConfiguredAfterStartupUsesThePrimaryBreakersConfiguration() {
+		// No neon.read-replica.url when the defaults were added, so Resilience4j has no neon-replica instance.
+		this.runner.withPropertyValues("resilience4j.circuitbreaker.instances.neon.failure-rate-threshold=70",
+				"neon.resilience.fail-fast=false")
+			.withBean(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE, DataSource.class, SimpleDriverDataSource::new)
+			.run((context) -> {
+				CircuitBreaker replica = context.getBean("neonReplicaCircuitBreaker", CircuitBreaker.class);
+				assertThat(replica.getName()).isEqualTo(NeonResilienceAutoConfiguration.REPLICA_INSTANCE);
+				assertThat(replica.getCircuitBreakerConfig())
+					.isSameAs(context.getBean("neonCircuitBreaker", CircuitBreaker.class).getCircuitBreakerConfig());
+				assertThat(replica.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(70f);
+				// Injected by type, a CircuitBreaker is still the primary's.
+				assertThat(context.getBean(CircuitBreaker.class).getName()).isEqualTo("neon");
 			});
 	}
 

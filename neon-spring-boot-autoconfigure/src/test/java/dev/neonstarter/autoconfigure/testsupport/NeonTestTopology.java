@@ -129,7 +129,7 @@ public final class NeonTestTopology implements AutoCloseable {
 		return url(port, database, query);
 	}
 
-	private static String url(int port, String database, String query) {
+	static String url(int port, String database, String query) {
 		return "postgresql://" + APP_USER + ":" + encode(APP_PASSWORD) + "@localhost:" + port + "/" + database
 				+ ((query == null || query.isEmpty()) ? "" : "?" + query);
 	}

@@ -6,10 +6,12 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Notes over the pooled DataSource (the application's primary one). Each method is a single statement, so
- * it works unchanged through PgBouncer in transaction mode.
+ * Notes over the application's DataSource: the pooled primary, and, for the read-only listing, the read
+ * replica when one is configured ({@code READ_REPLICA_URL} in the prod profile). Each method is a single
+ * statement, so it works unchanged through PgBouncer in transaction mode.
  */
 @Repository
 class NoteRepository {
@@ -40,7 +42,13 @@ class NoteRepository {
 			.single();
 	}
 
-	List<Note> findAll() {
+	/**
+	 * A read-only transaction: with a read replica it runs there, and a note created a moment ago may not be
+	 * listed yet (replication is asynchronous). Reads that must see the caller's own writes, such as
+	 * {@link #findById} after a create, stay on the primary.
+	 */
+	@Transactional(readOnly = true)
+	public List<Note> findAll() {
 		return this.jdbc.sql("SELECT id, text, created_at FROM notes ORDER BY id").query(NoteRepository::map).list();
 	}
 

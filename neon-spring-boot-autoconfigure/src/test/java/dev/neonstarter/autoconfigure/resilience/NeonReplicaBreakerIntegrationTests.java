@@ -1,0 +1,105 @@
+package dev.neonstarter.autoconfigure.resilience;
+
+import java.time.Duration;
+
+import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import dev.neonstarter.autoconfigure.jdbc.NeonReplicaFallbacks;
+import dev.neonstarter.autoconfigure.metrics.NeonMetricsAutoConfiguration;
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
+import dev.neonstarter.autoconfigure.testsupport.ReadReplicaServer;
+import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The read replica's own circuit breaker, {@code neon-replica}, against a replica server that is stopped and
+ * started again: it opens on the replica's outage without touching the primary's {@code neon} breaker, read-only
+ * work then falls back to the primary without trying the replica, and it closes again once the replica is back.
+ */
+@RequiresPgBouncer
+class NeonReplicaBreakerIntegrationTests {
+
+	private final NeonTestTopology topology = NeonTestTopology.shared();
+
+	@Test
+	void replicaOutageOpensTheReplicaBreakerOnlyAndReadsFallBackAtOnce() {
+		String database = this.topology.createDatabase();
+		this.topology.postgres()
+			.execute(database, "CREATE TABLE server_role (name text)", "INSERT INTO server_role VALUES ('primary')",
+					"GRANT SELECT ON server_role TO app_user");
+		try (ReadReplicaServer replica = ReadReplicaServer.start(this.topology)) {
+			replica.createDatabase(database, "CREATE TABLE server_role (name text)",
+					"INSERT INTO server_role VALUES ('replica')", "GRANT SELECT ON server_role TO app_user");
+			NeonTopologyContexts.runner(this.topology, database)
+				.withInitializer((context) -> new NeonResilienceDefaultsEnvironmentPostProcessor()
+					.postProcessEnvironment(context.getEnvironment(), null))
+				.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class,
+						CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class,
+						NeonResilienceAutoConfiguration.class, MetricsAutoConfiguration.class,
+						SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class))
+				.withPropertyValues("neon.read-replica.url=" + replica.url(database, ""),
+						"neon.read-replica.hikari.connection-timeout=500",
+						"resilience4j.circuitbreaker.instances.neon-replica.wait-duration-in-open-state=1s")
+				.run((context) -> {
+					CircuitBreaker replicaBreaker = context.getBean("neonReplicaCircuitBreaker", CircuitBreaker.class);
+					CircuitBreaker primaryBreaker = context.getBean("neonCircuitBreaker", CircuitBreaker.class);
+					assertThat(replicaBreaker.getName()).isEqualTo("neon-replica");
+					assertThat(readOnly(context)).isEqualTo("replica");
+
+					replica.stop();
+					// The stop ended the idle replica connections; HikariCP notices on the next borrow.
+					context.getBean(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE, NeonHikariDataSource.class)
+						.getHikariPoolMXBean()
+						.softEvictConnections();
+					int reads = 0;
+					while (replicaBreaker.getState() == CircuitBreaker.State.CLOSED && reads++ < 20) {
+						assertThat(readOnly(context)).isEqualTo("primary");
+					}
+					assertThat(replicaBreaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+					assertThat(primaryBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+					assertThat(primaryBreaker.getMetrics().getNumberOfFailedCalls()).isZero();
+
+					// Open: the replica is not tried, the read goes to the primary straight away.
+					assertThat(readOnly(context)).isEqualTo("primary");
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					assertThat(registry.get(NeonMetricsAutoConfiguration.REPLICA_FALLBACKS)
+						.tag("reason", "circuit-open")
+						.counter()
+						.count()).isGreaterThanOrEqualTo(1);
+					assertThat(context.getBean(NeonReplicaFallbacks.class).lastReason())
+						.contains("'neon-replica' circuit breaker is open");
+
+					replica.start();
+					await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+						assertThat(readOnly(context)).isEqualTo("replica");
+						assertThat(replicaBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+					});
+				});
+		}
+	}
+
+	private static String readOnly(ApplicationContext context) {
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+		transactions.setReadOnly(true);
+		return transactions.execute((status) -> jdbc.queryForObject("SELECT name FROM server_role", String.class));
+	}
+
+}
