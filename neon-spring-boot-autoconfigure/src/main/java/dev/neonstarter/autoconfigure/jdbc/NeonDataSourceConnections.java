@@ -6,6 +6,7 @@ import dev.neonstarter.autoconfigure.NeonProperties;
 import dev.neonstarter.autoconfigure.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
+import dev.neonstarter.autoconfigure.connection.NeonPoolerEndpointException;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -32,8 +33,12 @@ final class NeonDataSourceConnections {
 	private final boolean pooledThroughPgBouncer;
 
 	NeonDataSourceConnections(NeonConnectionDetails details, NeonProperties properties) {
-		NeonTlsPolicy.Decision pooledTls = NeonTlsPolicy.apply(details.getPooled(), properties.getSsl());
-		NeonTlsPolicy.Decision directTls = NeonTlsPolicy.apply(details.getDirect(), properties.getSsl());
+		if (details.getDirect().isPooledEndpoint()) {
+			throw new NeonPoolerEndpointException("The direct connection of " + details, details.getDirect());
+		}
+		NeonProperties.Ssl ssl = details.isSslConfiguredByProperties() ? properties.getSsl() : new NeonProperties.Ssl();
+		NeonTlsPolicy.Decision pooledTls = NeonTlsPolicy.apply(details.getPooled(), ssl);
+		NeonTlsPolicy.Decision directTls = NeonTlsPolicy.apply(details.getDirect(), ssl);
 		if (pooledTls.upgraded() || directTls.upgraded()) {
 			NeonTlsPolicy.Decision shown = pooledTls.upgraded() ? pooledTls : directTls;
 			logger.info("Neon host: using sslmode=verify-full"
