@@ -23,6 +23,7 @@ import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
@@ -102,6 +103,17 @@ public class NeonDataSourceAutoConfiguration {
 		return withSlowQueryLog(
 				NeonPools.create(connections.direct(), NeonPools.DIRECT, NeonPools.DIRECT_MAXIMUM_POOL_SIZE),
 				properties);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer")
+	static class NeonFlywayCheckConfiguration {
+
+		@Bean
+		NeonFlywayCheck neonFlywayCheck(Environment environment) {
+			return new NeonFlywayCheck(environment);
+		}
+
 	}
 
 	private static NeonHikariDataSource withSlowQueryLog(NeonHikariDataSource dataSource, NeonProperties properties) {
