@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NeonConfigurationMetadataTests {
 
+	private static final String POOL_DEFAULTS = "### Pool defaults and why";
+
 	private static final Map<String, JsonNode> groups = load("groups");
 
 	/**
@@ -87,7 +89,9 @@ class NeonConfigurationMetadataTests {
 				assertThat(HIKARI_GROUPS).contains("neon.pooled.hikari.", "neon.direct.hikari.");
 				for (String group : HIKARI_GROUPS) {
 					// The group comes from a @Bean method named like the bean.
-					String sourceMethod = groups.get(group.substring(0, group.length() - 1)).path("sourceMethod").asString();
+					String sourceMethod = groups.get(group.substring(0, group.length() - 1))
+						.path("sourceMethod")
+						.asString();
 					String bean = sourceMethod.substring(0, sourceMethod.indexOf('('));
 					if (!context.containsBean(bean)) {
 						continue; // a pool that needs more configuration than a URL
@@ -185,8 +189,7 @@ class NeonConfigurationMetadataTests {
 		for (String group : HIKARI_GROUPS) {
 			// neon.pooled.hikari. is the column "pooled".
 			String pool = group.substring("neon.".length(), group.length() - ".hikari.".length());
-			Map<String, String> readme = readmeTable("### Pool defaults and why", 0,
-					column("### Pool defaults and why", pool));
+			Map<String, String> readme = readmeTable(POOL_DEFAULTS, 0, column(POOL_DEFAULTS, pool));
 			for (String name : neonProperties((candidate) -> candidate.startsWith(group))) {
 				JsonNode metadataDefault = properties.get(name).get("defaultValue");
 				String key = name.substring(group.length());
@@ -263,7 +266,10 @@ class NeonConfigurationMetadataTests {
 			for (URL url : Collections.list(NeonConfigurationMetadataTests.class.getClassLoader()
 				.getResources("META-INF/spring-configuration-metadata.json"))) {
 				try (InputStream in = url.openStream()) {
-					JsonMapper.shared().readTree(in).path(section).forEach((item) -> result.put(item.path("name").asString(), item));
+					JsonMapper.shared()
+						.readTree(in)
+						.path(section)
+						.forEach((item) -> result.put(item.path("name").asString(), item));
 				}
 			}
 		}

@@ -28,8 +28,8 @@ class NeonAuthenticationFailureAnalyzer extends AbstractFailureAnalyzer<NeonAuth
 		if (cause.getEndpointId() != null) {
 			action.append(" On Neon, the console shows each role's password (Roles, or Connect) and can reset it.")
 				.append(" If the password is right, the client may not be sending SNI, which Neon uses to find the")
-				.append(" endpoint (\"The endpoint ID is not specified\"): use a current pgjdbc without a TLS-terminating")
-				.append(" proxy in between, or name the endpoint in the direct connection string with")
+				.append(" endpoint (\"The endpoint ID is not specified\"): use a current pgjdbc without a")
+				.append(" TLS-terminating proxy in between, or name the endpoint in the direct connection string with")
 				.append(" options=endpoint%3D")
 				.append(cause.getEndpointId())
 				.append(" (neon.direct-url; the pooler rejects the options parameter).");

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 @ExtendWith(OutputCaptureExtension.class)
 class NeonFailureAnalyzersTests {
 
-	private static final String NEON_POOLED = "postgresql://app:Tr0ub4dor@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require";
+	private static final String NEON_POOLED = "postgresql://app:Tr0ub4dor@ep-cool-darkness-123456-pooler"
+			+ ".us-east-2.aws.neon.tech/neondb?sslmode=require";
 
 	private static final String WRONG_PASSWORD = "Wr0ng-Pa55";
 
@@ -123,8 +124,9 @@ class NeonFailureAnalyzersTests {
 		start("--neon.url=postgresql://app:Tr0ub4dor@localhost:1/neondb?sslmode=disable",
 				"--spring.flyway.url=jdbc:postgresql://ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb",
 				"--spring.flyway.password=Tr0ub4dor");
-		assertThat(output).contains("spring.flyway.url points at ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech,"
-				+ " a Neon pooled endpoint")
+		assertThat(output)
+			.contains("spring.flyway.url points at ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech, a Neon"
+					+ " pooled endpoint")
 			.contains("Remove spring.flyway.url: the starter already runs Flyway on its direct DataSource")
 			.doesNotContain("Tr0ub4dor");
 	}
@@ -132,7 +134,8 @@ class NeonFailureAnalyzersTests {
 	@Test
 	void pooledHostAsDirectPoolJdbcUrlOverrideIsRefused(CapturedOutput output) {
 		start("--neon.url=postgresql://app:Tr0ub4dor@localhost:1/neondb?sslmode=disable",
-				"--neon.direct.hikari.jdbc-url=jdbc:postgresql://ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/db");
+				"--neon.direct.hikari.jdbc-url=jdbc:postgresql://ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech"
+						+ "/db");
 		assertThat(output).contains("neon.direct.hikari.jdbc-url points at ep-cool-darkness-123456-pooler")
 			.contains("Point neon.direct.hikari.jdbc-url at the direct host ep-cool-darkness-123456.us-east-2")
 			.doesNotContain("Tr0ub4dor");
@@ -256,14 +259,15 @@ class NeonFailureAnalyzersTests {
 	void pooledPoolAboveThePoolersClientLimitIsRefused(CapturedOutput output) {
 		start("--neon.url=" + NEON_POOLED, "--neon.pooled.hikari.maximum-pool-size=10001");
 		assertThat(output).contains("The neon-pooled DataSource may open 10001 connections"
-				+ " (neon.pooled.hikari.maximum-pool-size), but 10000 is the most Neon's pooler accepts from all clients"
-				+ " together (max_client_conn)")
+				+ " (neon.pooled.hikari.maximum-pool-size), but 10000 is the most Neon's pooler accepts from all"
+				+ " clients together (max_client_conn)")
 			.contains("Lower neon.pooled.hikari.maximum-pool-size (default 10)");
 	}
 
 	private static String wrongPassword(String url) {
-		return url.replace(java.net.URLEncoder.encode(NeonTestTopology.APP_PASSWORD, java.nio.charset.StandardCharsets.UTF_8),
-				WRONG_PASSWORD);
+		String encoded = java.net.URLEncoder.encode(NeonTestTopology.APP_PASSWORD,
+				java.nio.charset.StandardCharsets.UTF_8);
+		return url.replace(encoded, WRONG_PASSWORD);
 	}
 
 	private static void start(String... args) {
