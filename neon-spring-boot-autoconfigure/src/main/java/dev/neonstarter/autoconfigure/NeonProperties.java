@@ -1,5 +1,7 @@
 package dev.neonstarter.autoconfigure;
 
+import java.time.Duration;
+
 import dev.neonstarter.autoconfigure.ssl.NeonSslMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -46,7 +48,7 @@ public class NeonProperties {
 	 * Statements on either pool slower than this are logged at WARN with their text (placeholders, never bind
 	 * values). Unset: no slow-query log.
 	 */
-	private java.time.Duration slowQueryThreshold;
+	private Duration slowQueryThreshold;
 
 	private final Pooled pooled = new Pooled();
 
@@ -100,11 +102,11 @@ public class NeonProperties {
 		this.password = password;
 	}
 
-	public java.time.Duration getSlowQueryThreshold() {
+	public Duration getSlowQueryThreshold() {
 		return this.slowQueryThreshold;
 	}
 
-	public void setSlowQueryThreshold(java.time.Duration slowQueryThreshold) {
+	public void setSlowQueryThreshold(Duration slowQueryThreshold) {
 		this.slowQueryThreshold = slowQueryThreshold;
 	}
 
@@ -240,19 +242,19 @@ public class NeonProperties {
 		 * With probe-mode=active, how long a check result is reused. Keep it above Neon's suspend timeout (5
 		 * minutes by default) or the compute never suspends.
 		 */
-		private java.time.Duration cacheTtl = java.time.Duration.ofMinutes(10);
+		private Duration cacheTtl = Duration.ofMinutes(10);
 
 		/**
 		 * With probe-mode=passive, how often a failing pool is checked again, so readiness recovers without
 		 * traffic.
 		 */
-		private java.time.Duration recheckInterval = java.time.Duration.ofSeconds(10);
+		private Duration recheckInterval = Duration.ofSeconds(10);
 
 		/**
 		 * Longest a health check may take (connection plus query) before the pool is reported DOWN. Spring
 		 * Boot's own db indicator has no such limit.
 		 */
-		private java.time.Duration timeout = java.time.Duration.ofSeconds(3);
+		private Duration timeout = Duration.ofSeconds(3);
 
 		/**
 		 * Pool utilization (active / maximum connections) above which the health details carry a warning.
@@ -273,27 +275,27 @@ public class NeonProperties {
 			this.probeMode = probeMode;
 		}
 
-		public java.time.Duration getCacheTtl() {
+		public Duration getCacheTtl() {
 			return this.cacheTtl;
 		}
 
-		public void setCacheTtl(java.time.Duration cacheTtl) {
+		public void setCacheTtl(Duration cacheTtl) {
 			this.cacheTtl = cacheTtl;
 		}
 
-		public java.time.Duration getRecheckInterval() {
+		public Duration getRecheckInterval() {
 			return this.recheckInterval;
 		}
 
-		public void setRecheckInterval(java.time.Duration recheckInterval) {
+		public void setRecheckInterval(Duration recheckInterval) {
 			this.recheckInterval = recheckInterval;
 		}
 
-		public java.time.Duration getTimeout() {
+		public Duration getTimeout() {
 			return this.timeout;
 		}
 
-		public void setTimeout(java.time.Duration timeout) {
+		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
 		}
 

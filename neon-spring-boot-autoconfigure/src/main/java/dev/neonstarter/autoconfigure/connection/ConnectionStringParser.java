@@ -25,6 +25,25 @@ final class ConnectionStringParser {
 			Map.entry("sslnegotiation", "sslNegotiation"), Map.entry("connect_timeout", "connectTimeout"),
 			Map.entry("application_name", "ApplicationName"), Map.entry("options", "options"));
 
+	/** Known libpq parameters the starter does not translate, and what to do instead. */
+	private static final Map<String, String> LIBPQ_WITHOUT_TRANSLATION = Map.ofEntries(
+			Map.entry("target_session_attrs", "pgjdbc's equivalent is targetServerType, e.g. targetServerType=primary"),
+			Map.entry("keepalives", "pgjdbc's equivalent is tcpKeepAlive=true"),
+			Map.entry("keepalives_idle", "pgjdbc has no equivalent; tcpKeepAlive=true uses the OS settings"),
+			Map.entry("keepalives_interval", "pgjdbc has no equivalent; tcpKeepAlive=true uses the OS settings"),
+			Map.entry("keepalives_count", "pgjdbc has no equivalent; tcpKeepAlive=true uses the OS settings"),
+			Map.entry("gssencmode", "pgjdbc's equivalent is gssEncMode"),
+			Map.entry("krbsrvname", "pgjdbc's equivalent is kerberosServerName"),
+			Map.entry("load_balance_hosts", "pgjdbc's equivalent is loadBalanceHosts=true"),
+			Map.entry("fallback_application_name", "use application_name"),
+			Map.entry("sslsni", "pgjdbc always sends SNI (which Neon routes by); remove it"),
+			Map.entry("sslcompression", "TLS compression is obsolete; remove it"),
+			Map.entry("sslcrl", "pgjdbc has no equivalent; remove it"),
+			Map.entry("passfile", "pgjdbc reads no password file; put the password in the URL or neon.password"),
+			Map.entry("service", "pgjdbc reads no service file; give host, port and database in the URL"),
+			Map.entry("hostaddr", "pgjdbc has no equivalent; put the address in the host part"),
+			Map.entry("tcp_user_timeout", "pgjdbc has no equivalent; socketTimeout limits reads instead"));
+
 	private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca",
 			"verify-full");
 
@@ -194,10 +213,28 @@ final class ConnectionStringParser {
 
 	private static void checkKnown(String givenName, String pgjdbcName, boolean jdbc) {
 		if (PGProperty.forName(pgjdbcName) == null) {
-			throw new InvalidNeonConnectionStringException("unknown parameter '" + givenName + "'; supported are "
+			String suggestion = suggestion(givenName);
+			throw new UnknownConnectionParameterException("unknown parameter '" + givenName + "'"
+					+ ((suggestion != null) ? " (" + suggestion + ")" : "") + "; supported are "
 					+ (jdbc ? "" : "the libpq parameters " + String.join(", ", LIBPQ_TO_PGJDBC.keySet()) + " and ")
-					+ "pgjdbc connection properties (e.g. prepareThreshold, socketTimeout)");
+					+ "pgjdbc connection properties (e.g. prepareThreshold, socketTimeout)", null, givenName,
+					suggestion);
 		}
+	}
+
+	/** What to write instead of an unknown parameter, when there is something to say. */
+	static String suggestion(String givenName) {
+		String libpq = LIBPQ_WITHOUT_TRANSLATION.get(givenName);
+		if (libpq != null) {
+			return libpq;
+		}
+		for (PGProperty property : PGProperty.values()) {
+			if (property.getName().equalsIgnoreCase(givenName) || property.getName()
+				.equalsIgnoreCase(givenName.replace("_", ""))) {
+				return "pgjdbc spells it '" + property.getName() + "'";
+			}
+		}
+		return null;
 	}
 
 	private static void checkValue(String pgjdbcName, String givenName, String value) {

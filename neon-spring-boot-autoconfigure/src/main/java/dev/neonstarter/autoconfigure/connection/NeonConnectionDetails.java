@@ -3,9 +3,11 @@ package dev.neonstarter.autoconfigure.connection;
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 
 /**
- * Where the two Neon DataSources connect. Read by the DataSource auto-configuration; the default
- * implementation comes from {@code neon.*} properties and the {@code DATABASE_URL}/{@code DIRECT_URL}
- * environment variables. Define a bean of this type to take over (tests, service connections).
+ * Where the two Neon DataSources connect. Read by the DataSource auto-configuration before any
+ * {@code neon.*} connection property: a bean of this type (a Testcontainers {@code @ServiceConnection}, a
+ * test's own bean) takes over; without one, Spring Boot's {@code JdbcConnectionDetails} is used when present
+ * (Docker Compose, Boot's own service connections), else {@code neon.*} properties and the
+ * {@code DATABASE_URL}/{@code DIRECT_URL} environment variables.
  */
 public interface NeonConnectionDetails extends ConnectionDetails {
 
@@ -14,5 +16,15 @@ public interface NeonConnectionDetails extends ConnectionDetails {
 
 	/** The direct endpoint: migrations and session features. */
 	NeonConnectionString getDirect();
+
+	/**
+	 * Whether the {@code neon.ssl.*} properties apply to these connections. Connection details that describe
+	 * a server of their own (a container, an embedded or Docker Compose database) return {@code false}: their
+	 * connection strings say which TLS to use, as with Spring Boot's own DataSource, so an application's
+	 * production {@code neon.ssl.mode} does not break its tests. Neon hosts get {@code verify-full} either way.
+	 */
+	default boolean isSslConfiguredByProperties() {
+		return true;
+	}
 
 }

@@ -31,8 +31,7 @@ public class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 		if (directSource != null) {
 			directString = directSource.parse();
 			if (directString.isPooledEndpoint()) {
-				throw new InvalidNeonConnectionStringException("the direct URL points at a -pooler (PgBouncer)"
-						+ " endpoint; use the host without -pooler, or leave it unset to derive it", directSource.name);
+				throw new NeonPoolerEndpointException(directSource.name, directString);
 			}
 			if (directString.username() == null) {
 				directString = directString.withCredentials(main.username(), main.password());

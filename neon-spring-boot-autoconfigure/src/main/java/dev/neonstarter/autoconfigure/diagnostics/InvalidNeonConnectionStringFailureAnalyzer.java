@@ -1,6 +1,7 @@
 package dev.neonstarter.autoconfigure.diagnostics;
 
 import dev.neonstarter.autoconfigure.connection.InvalidNeonConnectionStringException;
+import dev.neonstarter.autoconfigure.connection.UnknownConnectionParameterException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -13,6 +14,10 @@ class InvalidNeonConnectionStringFailureAnalyzer
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidNeonConnectionStringException cause) {
+		if (cause instanceof UnknownConnectionParameterException) {
+			// Explained by UnknownConnectionParameterFailureAnalyzer.
+			return null;
+		}
 		String where = (cause.getSource() != null) ? cause.getSource() : "the connection string";
 		return new FailureAnalysis("The connection string in " + where + " cannot be used: " + cause.getReason() + ".",
 				"Fix " + where + ". Paste the connection string from the Neon console as it is shown, e.g."

@@ -45,8 +45,9 @@ class NeonTlsFailureAnalyzer extends AbstractFailureAnalyzer<NeonTlsException> {
 					+ " or unset it to verify against the JDK trust store.";
 			case TLS_NOT_IN_USE -> "Something between the application and PostgreSQL terminates TLS. Connect to the"
 					+ " server directly, or set neon.ssl.verify-on-startup=false if that is intended.";
-			case HANDSHAKE_FAILED -> "Check the server's TLS configuration and the sslnegotiation parameter; the"
-					+ " cause below has the details.";
+			case HANDSHAKE_FAILED -> "The cause below has the details. Check the server's TLS configuration and the"
+					+ " URL's sslnegotiation parameter (direct needs a server that supports it); neon.ssl.mode sets the"
+					+ " mode for both DataSources (neon.ssl.mode=disable for a local PostgreSQL without TLS).";
 		};
 	}
 

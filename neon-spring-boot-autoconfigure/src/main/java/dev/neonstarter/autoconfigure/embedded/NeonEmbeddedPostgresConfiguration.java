@@ -27,7 +27,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @ConditionalOnClass(EmbeddedPostgres.class)
 @ConditionalOnBooleanProperty("neon.embedded.enabled")
 @Conditional(NeonEmbeddedPostgresConfiguration.NoConnectionStringCondition.class)
-@ConditionalOnMissingBean(NeonConnectionDetails.class)
+// A service connection (ours or Spring Boot's JDBC one, e.g. Docker Compose) replaces the embedded database.
+@ConditionalOnMissingBean(type = { "dev.neonstarter.autoconfigure.connection.NeonConnectionDetails",
+		"org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails" })
 public class NeonEmbeddedPostgresConfiguration {
 
 	private static final Log logger = LogFactory.getLog(NeonEmbeddedPostgresConfiguration.class);
@@ -66,6 +68,11 @@ public class NeonEmbeddedPostgresConfiguration {
 		@Override
 		public NeonConnectionString getDirect() {
 			return this.connection;
+		}
+
+		@Override
+		public boolean isSslConfiguredByProperties() {
+			return false;
 		}
 
 		@Override

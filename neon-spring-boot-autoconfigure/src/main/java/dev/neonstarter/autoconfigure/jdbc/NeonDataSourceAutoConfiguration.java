@@ -12,6 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,8 +22,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
@@ -66,9 +69,21 @@ public class NeonDataSourceAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(NeonDataSourceAutoConfiguration.class);
 
+	/**
+	 * Connection details come first, properties last: a {@link NeonConnectionDetails} bean (a
+	 * {@code @ServiceConnection} container, a test's bean) makes this one back off; Spring Boot's
+	 * {@link JdbcConnectionDetails} (Docker Compose, Boot's own service connections) is used next.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(NeonConnectionDetails.class)
-	PropertiesNeonConnectionDetails neonConnectionDetails(NeonProperties properties, Environment environment) {
+	NeonConnectionDetails neonConnectionDetails(NeonProperties properties, Environment environment,
+			ObjectProvider<JdbcConnectionDetails> jdbcConnectionDetails) {
+		JdbcConnectionDetails jdbc = jdbcConnectionDetails.getIfUnique();
+		if (jdbc != null) {
+			logger.info("Neon DataSources use " + jdbc.getClass().getName() + " (a JdbcConnectionDetails bean);"
+					+ " neon.url and DATABASE_URL are not read");
+			return new JdbcAdaptingNeonConnectionDetails(jdbc);
+		}
 		return new PropertiesNeonConnectionDetails(properties, environment);
 	}
 
@@ -112,6 +127,17 @@ public class NeonDataSourceAutoConfiguration {
 		return withSlowQueryLog(
 				NeonPools.create(connections.pooled(), NeonPools.POOLED, NeonPools.POOLED_MAXIMUM_POOL_SIZE),
 				properties);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer")
+	static class NeonFlywayCheckConfiguration {
+
+		@Bean
+		NeonFlywayCheck neonFlywayCheck(Environment environment) {
+			return new NeonFlywayCheck(environment);
+		}
+
 	}
 
 	static NeonHikariDataSource withSlowQueryLog(NeonHikariDataSource dataSource, NeonProperties properties) {

@@ -7,6 +7,7 @@ import dev.neonstarter.autoconfigure.NeonProperties;
 import dev.neonstarter.autoconfigure.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
+import dev.neonstarter.autoconfigure.connection.NeonPoolerEndpointException;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,9 +38,15 @@ final class NeonDataSourceConnections {
 	private final boolean pooledThroughPgBouncer;
 
 	NeonDataSourceConnections(NeonConnectionDetails details, NeonProperties properties) {
-		NeonTlsPolicy.Decision pooledTls = NeonTlsPolicy.apply(details.getPooled(), properties.getSsl());
-		NeonTlsPolicy.Decision directTls = NeonTlsPolicy.apply(details.getDirect(), properties.getSsl());
+		if (details.getDirect().isPooledEndpoint()) {
+			throw new NeonPoolerEndpointException("The direct connection of " + details, details.getDirect());
+		}
+		// Service connections (containers, Spring Boot's JdbcConnectionDetails) say in their URL how to use TLS.
+		NeonProperties.Ssl ssl = details.isSslConfiguredByProperties() ? properties.getSsl() : new NeonProperties.Ssl();
+		NeonTlsPolicy.Decision pooledTls = NeonTlsPolicy.apply(details.getPooled(), ssl);
+		NeonTlsPolicy.Decision directTls = NeonTlsPolicy.apply(details.getDirect(), ssl);
 		NeonConnectionString configuredReplica = readReplica(details.getPooled(), properties);
+		// The replica always comes from neon.read-replica.url, so neon.ssl.* applies to it.
 		NeonTlsPolicy.Decision replicaTls = (configuredReplica != null)
 				? NeonTlsPolicy.apply(configuredReplica, properties.getSsl()) : null;
 		logTlsUpgrade(pooledTls, directTls, replicaTls);

@@ -2,6 +2,7 @@ package dev.neonstarter.autoconfigure.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -67,6 +68,10 @@ public class NeonHikariDataSource extends HikariDataSource {
 			this.activity.failure(ex.getMessage(), ex);
 			if (current != null) {
 				current.failed(System.nanoTime() - start, ex);
+			}
+			// A refused login is reported with the pool, host and user (HikariCP's own timeouts stay as they are).
+			if (NeonAuthenticationException.isAuthenticationFailure(ex) && !(ex instanceof SQLTransientException)) {
+				throw new NeonAuthenticationException(getPoolName(), getJdbcUrl(), getUsername(), ex);
 			}
 			throw ex;
 		}

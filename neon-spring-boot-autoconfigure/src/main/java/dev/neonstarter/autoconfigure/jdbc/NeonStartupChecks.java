@@ -2,7 +2,9 @@ package dev.neonstarter.autoconfigure.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.neonstarter.autoconfigure.NeonProperties;
+import dev.neonstarter.autoconfigure.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
+import dev.neonstarter.autoconfigure.connection.NeonPoolerEndpointException;
 import dev.neonstarter.autoconfigure.ssl.NeonSslMode;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 
@@ -11,7 +13,8 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
  * Checks each Neon pool once it is fully configured ({@code neon.*.hikari.*} included) and before anyone
- * (Flyway, the application) gets it: no startup parameters the pooler rejects, and TLS proven when required.
+ * (Flyway, the application) gets it: no startup parameters the pooler rejects, the direct pool not on the
+ * pooler, pool sizes within the endpoint's limits, and TLS proven when required.
  */
 class NeonStartupChecks implements BeanPostProcessor {
 
@@ -37,6 +40,12 @@ class NeonStartupChecks implements BeanPostProcessor {
 				NeonDataSourceConnections.checkPoolerParameters(dataSource.getDataSourceProperties().keySet(),
 						"neon.read-replica.hikari.data-source-properties");
 			}
+			if (pooled || replica) {
+				NeonPoolLimits.checkPooled(dataSource, connection);
+			}
+			else {
+				checkDirectUrlOverride(dataSource);
+			}
 			NeonProperties properties = this.beanFactory.getBean(NeonProperties.class);
 			if (properties.getSsl().isVerifyOnStartup()) {
 				NeonSslMode mode = NeonSslMode.of(dataSource.getDataSourceProperties().getProperty("sslmode"));
@@ -44,8 +53,25 @@ class NeonStartupChecks implements BeanPostProcessor {
 					.verify(dataSource.getPoolName(), dataSource, connection.host() + ":" + connection.port(), mode,
 							direct, !connection.isNeonHost());
 			}
+			if (direct) {
+				NeonPoolLimits.checkDirect(dataSource, connection);
+			}
 		}
 		return bean;
+	}
+
+	/** neon.direct.hikari.jdbc-url replaces the URL the direct pool was built with: it must not be the pooler. */
+	private static void checkDirectUrlOverride(HikariDataSource dataSource) {
+		NeonConnectionString url;
+		try {
+			url = NeonConnectionString.parse(dataSource.getJdbcUrl());
+		}
+		catch (InvalidNeonConnectionStringException ex) {
+			return;
+		}
+		if (url.isPooledEndpoint()) {
+			throw new NeonPoolerEndpointException("neon.direct.hikari.jdbc-url", url);
+		}
 	}
 
 }

@@ -62,6 +62,11 @@ public class NeonTlsVerifier {
 			if (failure != null) {
 				throw new NeonTlsException(poolName, target, effective, failure, describe(ex), ex);
 			}
+			if (ex instanceof java.sql.SQLInvalidAuthorizationSpecException) {
+				// Refused credentials do not heal with time, unlike a database that is down or resuming.
+				throw new IllegalStateException("Could not verify TLS of " + poolName + " (" + target + "): "
+						+ ex.getMessage(), ex);
+			}
 			// Not a TLS problem (the database may be down or resuming): do not fail startup over it here.
 			logger.warn("Could not verify TLS of " + poolName + " (" + target + ") at startup: " + ex.getMessage());
 			return null;

@@ -231,6 +231,26 @@ class NeonConnectionStringTests {
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("s3cret"));
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"postgresql://u:s3cretpw@host/db?keepalives=1|keepalives|pgjdbc's equivalent is tcpKeepAlive=true",
+			"jdbc:postgresql://host/db?preparethreshold=0|preparethreshold|pgjdbc spells it 'prepareThreshold'",
+			"postgresql://u:s3cretpw@host/db?socket_timeout=5|socket_timeout|pgjdbc spells it 'socketTimeout'",
+			"postgresql://u:s3cretpw@host/db?pool_size=5|pool_size|" })
+	void unknownParametersAreNamedWithWhatToUseInstead(String input, String parameter, String suggestion) {
+		assertThatExceptionOfType(UnknownConnectionParameterException.class)
+			.isThrownBy(() -> NeonConnectionString.parse(input).toString())
+			.satisfies((ex) -> {
+				assertThat(ex.getParameter()).isEqualTo(parameter);
+				assertThat(ex.getSuggestion()).isEqualTo(suggestion);
+				assertThat(ex.withSource("neon.url")).isInstanceOf(UnknownConnectionParameterException.class)
+					.hasMessageStartingWith("Invalid connection string in neon.url: unknown parameter '" + parameter)
+					.satisfies((attributed) -> assertThat(((UnknownConnectionParameterException) attributed)
+						.getParameter()).isEqualTo(parameter));
+				assertThat(ex.getMessage()).doesNotContain("s3cret");
+			});
+	}
+
 	@Test
 	void unencodedSlashInPasswordIsRejectedWithoutLeakingIt() {
 		// The raw '/' ends the authority early, leaving "Zq9x" where the port should be: never echo it.

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.neonstarter.autoconfigure.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
+import dev.neonstarter.autoconfigure.connection.NeonPoolerEndpointException;
 import dev.neonstarter.autoconfigure.connection.NeonUrlNotConfiguredException;
 import org.junit.jupiter.api.Test;
 
@@ -211,7 +212,7 @@ class NeonDataSourceAutoConfigurationTests {
 		this.runner.withPropertyValues("neon.url=" + POOLED, "neon.direct-url=" + POOLED)
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidNeonConnectionStringException.class)
+				.isInstanceOf(NeonPoolerEndpointException.class)
 				.hasMessageContaining("neon.direct-url")
 				.hasMessageContaining("-pooler")
 				.hasMessageNotContaining("app-secret"));
@@ -235,6 +236,32 @@ class NeonDataSourceAutoConfigurationTests {
 				assertThat(pooled(context).getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:7000/test");
 				assertThat(direct(context).getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:7001/test");
 			});
+	}
+
+	@Test
+	void connectionDetailsBeanWithAPooledDirectEndpointIsRejected() {
+		this.runner.withBean(NeonConnectionDetails.class, () -> new NeonConnectionDetails() {
+			@Override
+			public NeonConnectionString getPooled() {
+				return NeonConnectionString.parse(POOLED);
+			}
+
+			@Override
+			public NeonConnectionString getDirect() {
+				return NeonConnectionString.parse(POOLED);
+			}
+
+			@Override
+			public String toString() {
+				return "MyConnectionDetails";
+			}
+		})
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(NeonPoolerEndpointException.class)
+				.hasMessageStartingWith("The direct connection of MyConnectionDetails points at"
+						+ " ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech")
+				.hasMessageNotContaining("app-secret"));
 	}
 
 	@Test

@@ -14,12 +14,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +73,17 @@ class NeonDataSourceIntegrationTests {
 					"neon.url=postgresql://app_user:app-pw@localhost:" + postgres.getPort() + "/" + this.database + "?sslmode=disable",
 					"neon.direct.username=migrator", "neon.direct.password=migrator-pw",
 					"spring.flyway.locations=classpath:db/it-migration");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void springFlywayUrlIsNotUsedAndTheLogSaysSo(CapturedOutput output) {
+		runner().withPropertyValues("spring.flyway.url=jdbc:postgresql://localhost:1/elsewhere").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(org.flywaydb.core.Flyway.class).getConfiguration().getDataSource())
+				.isSameAs(context.getBean(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE));
+			assertThat(output).contains("spring.flyway.url is not used: Flyway migrates through neon-direct");
+		});
 	}
 
 	@Test
