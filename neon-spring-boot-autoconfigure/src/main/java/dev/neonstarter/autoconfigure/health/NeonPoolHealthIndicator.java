@@ -75,7 +75,12 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 			checked = true;
 		}
 		boolean failing = activity.failing();
-		Health.Builder builder = failing ? Health.down() : Health.up();
+		ConnectionGuard guard = this.dataSource.getConnectionGuard();
+		String breakerState = (guard != null) ? guard.state() : null;
+		// While the breaker is open every request fails fast, so the pool is not ready whatever the last
+		// query said; a probe may be the trial call that succeeded just before another trial reopened it.
+		boolean breakerOpen = "OPEN".equals(breakerState) || "FORCED_OPEN".equals(breakerState);
+		Health.Builder builder = (failing || breakerOpen) ? Health.down() : Health.up();
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("probeMode", this.properties.getProbeMode().name().toLowerCase(java.util.Locale.ROOT));
 		details.put("checkedNow", checked);
@@ -106,9 +111,8 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 			details.put("tls", tlsDetails);
 		}
 		details.put("pool", poolDetails(details));
-		ConnectionGuard guard = this.dataSource.getConnectionGuard();
-		if (guard != null && guard.state() != null) {
-			details.put("circuitBreaker", guard.state());
+		if (breakerState != null) {
+			details.put("circuitBreaker", breakerState);
 		}
 		return builder.withDetails(details).build();
 	}

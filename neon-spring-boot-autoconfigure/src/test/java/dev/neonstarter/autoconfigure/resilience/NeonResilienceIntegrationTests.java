@@ -10,7 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.autoconfigure.NeonProperties;
+import dev.neonstarter.autoconfigure.health.NeonPoolHealthIndicator;
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
@@ -21,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
@@ -104,6 +110,26 @@ class NeonResilienceIntegrationTests {
 				useConnection(pooled);
 				assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 			});
+		});
+	}
+
+	@Test
+	void anOpenBreakerMakesThePoolUnreadyEvenWhenTheDatabaseAnswers() {
+		runner().run((context) -> {
+			NeonHikariDataSource pooled = context.getBean(NeonHikariDataSource.class);
+			CircuitBreaker breaker = context.getBean("neonCircuitBreaker", CircuitBreaker.class);
+			NeonPoolHealthIndicator health = new NeonPoolHealthIndicator(pooled, new NeonProperties.Health(),
+					new NeonTlsVerifier());
+			useConnection(pooled);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			// A half-open breaker can reopen right after a probe's own trial call succeeded: requests would be
+			// refused, so readiness must say so.
+			breaker.transitionToOpenState();
+			Health open = health.health();
+			assertThat(open.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(open.getDetails()).containsEntry("circuitBreaker", "OPEN");
+			breaker.transitionToHalfOpenState();
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 		});
 	}
 
