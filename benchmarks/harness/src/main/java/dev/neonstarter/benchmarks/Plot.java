@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.NavigableMap;
 
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
@@ -75,39 +75,40 @@ final class Plot {
 		for (PoolOverhead.Comparison comparison : result.comparisons()) {
 			operations.add(comparison.operation().equals("select1") ? "SELECT 1" : "INSERT one row");
 			starter.add(comparison.starter().mean());
-			starterError.add(comparison.starter().error());
+			starterError.add(finite(comparison.starter().error()));
 			bare.add(comparison.bare().mean());
-			bareError.add(comparison.bare().error());
+			bareError.add(finite(comparison.bare().error()));
 		}
 		chart.addSeries("starter", operations, starter, starterError).setFillColor(STARTER);
 		chart.addSeries("bare HikariCP", operations, bare, bareError).setFillColor(BASELINE);
 		chart.getStyler().setErrorBarsColor(Color.BLACK);
+		chart.getStyler().setYAxisMin(0.0);
 		return chart;
 	}
 
-	private static XYChart startup(StartupComparison.Result result) {
-		XYChart chart = new XYChartBuilder().width(WIDTH)
+	private static CategoryChart startup(StartupComparison.Result result) {
+		CategoryChart chart = new CategoryChartBuilder().width(WIDTH)
 			.height(HEIGHT)
 			.title("2. JVM start to ApplicationReadyEvent, fresh JVMs")
 			.xAxisTitle("run")
 			.yAxisTitle("ms")
 			.build();
 		style(chart.getStyler());
-		chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+		chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+		chart.getStyler().setMarkerSize(10);
 		chart.getStyler().setYAxisMin(0.0);
 		addRuns(chart, "Boot DataSource + Flyway", result.uptimes(StartupComparison.BOOT), BASELINE);
 		addRuns(chart, "starter", result.uptimes(StartupComparison.STARTER), STARTER);
-		chart.getStyler().setMarkerSize(9);
 		return chart;
 	}
 
-	private static void addRuns(XYChart chart, String name, List<Long> uptimes, Color color) {
-		double[] x = new double[uptimes.size()];
-		for (int i = 0; i < x.length; i++) {
-			x[i] = i + 1;
+	private static void addRuns(CategoryChart chart, String name, List<Long> uptimes, Color color) {
+		List<String> runs = new ArrayList<>();
+		for (int i = 1; i <= uptimes.size(); i++) {
+			runs.add(String.valueOf(i));
 		}
-		XYSeries series = chart.addSeries(name + " (median " + Stats.format(Stats.median(uptimes)) + " ms)", x,
-				Stats.toArray(uptimes));
+		CategorySeries series = chart.addSeries(name + " (median " + Stats.format(Stats.median(uptimes)) + " ms)", runs,
+				uptimes);
 		series.setMarkerColor(color);
 		series.setMarker(SeriesMarkers.CIRCLE);
 	}
@@ -126,12 +127,15 @@ final class Plot {
 		List<Double> succeeded = new ArrayList<>();
 		List<Double> failed = new ArrayList<>();
 		long origin = restart.load().startMillis();
-		for (Map.Entry<Long, long[]> bucket : restart.load().timeline().entrySet()) {
-			seconds.add((bucket.getKey() - origin) / 1000.0);
-			succeeded.add(bucket.getValue()[0] * 10.0);
-			failed.add(bucket.getValue()[1] * 10.0);
-		}
-		if (!seconds.isEmpty()) {
+		NavigableMap<Long, long[]> timeline = restart.load().timeline();
+		if (!timeline.isEmpty()) {
+			// Every 100 ms, also those without a response: a stall must show as zero, not as a straight line.
+			for (long bucket = timeline.firstKey(); bucket <= timeline.lastKey(); bucket += 100) {
+				long[] counts = timeline.getOrDefault(bucket, new long[2]);
+				seconds.add((bucket - origin) / 1000.0);
+				succeeded.add(counts[0] * 10.0);
+				failed.add(counts[1] * 10.0);
+			}
 			chart.addSeries("succeeded", seconds, succeeded).setLineColor(STARTER);
 			chart.addSeries("failed (HTTP 4xx/5xx)", seconds, failed).setLineColor(FAILED);
 		}
@@ -144,6 +148,7 @@ final class Plot {
 		CategoryChart chart = new CategoryChartBuilder().width(WIDTH)
 			.height(HEIGHT)
 			.title("4. " + result.settings().callers() + " callers, pool of 10, endpoint down")
+			.xAxisTitle("breaker, wave")
 			.yAxisTitle("wait per caller, ms (log)")
 			.build();
 		style(chart.getStyler());
@@ -156,7 +161,7 @@ final class Plot {
 		List<Double> p99 = new ArrayList<>();
 		List<Double> max = new ArrayList<>();
 		for (ConnectionStorm.Wave wave : result.waves()) {
-			waves.add("breaker " + (wave.breaker() ? "on" : "off") + ", wave " + wave.number());
+			waves.add((wave.breaker() ? "on" : "off") + ", " + wave.number());
 			// A log axis has no zero.
 			medians.add(Math.max(0.001, Stats.median(wave.waits())));
 			p99.add(Math.max(0.001, Stats.percentile(wave.waits(), 99)));
@@ -168,9 +173,16 @@ final class Plot {
 		return chart;
 	}
 
+	/** JMH has no error for fewer than 3 iterations. */
+	private static double finite(double error) {
+		return Double.isNaN(error) ? 0 : error;
+	}
+
 	private static void style(Styler styler) {
 		styler.setChartBackgroundColor(Color.WHITE);
-		styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+		// Below the plot: inside, it can hide points.
+		styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+		styler.setLegendLayout(Styler.LegendLayout.Horizontal);
 		styler.setChartTitleFont(styler.getChartTitleFont().deriveFont(15f));
 		styler.setLegendFont(styler.getLegendFont().deriveFont(11f));
 	}

@@ -134,7 +134,8 @@ final class PoolOverhead {
 			int cpuBlocks) {
 
 		static Settings of(boolean quick) {
-			return quick ? new Settings(true, 1, 2, 1, 20) : new Settings(false, 3, 10, 3, 200);
+			// JMH gives no error for fewer than 3 iterations.
+			return quick ? new Settings(true, 1, 3, 1, 20) : new Settings(false, 3, 10, 3, 200);
 		}
 
 		/** Measured iterations per pool and operation over the whole run. */

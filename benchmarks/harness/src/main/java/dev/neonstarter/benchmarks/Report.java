@@ -229,7 +229,14 @@ final class Report {
 		loadRow("PostgreSQL restart", restart.load());
 		line();
 		line("Restart: %d s into a %d s run, `PostgresServer.stop()` (fast shutdown: sessions terminated) then"
-				+ " `start()` on the same port and data; PostgreSQL was gone for **%d ms** (stop %d ms, start %d ms).",
+				+ " `start()` on the same port and data; PostgreSQL was gone for **%d ms** (stop %d ms, start %d ms)."
+				+ " The app runs with the starter's defaults (HikariCP connection timeout 15 s, the `neon` breaker;"
+				+ " `POST /api/notes` goes through `NeonOperations`, which retries transient failures, `GET` does not)."
+				+ " PgBouncer holds queries while it has no server connection (up to `query_wait_timeout`), and when"
+				+ " an attempt to connect to PostgreSQL failed it waits `server_login_retry` (15 s, PgBouncer's default,"
+				+ " unchanged here) before the next: whether it tried while PostgreSQL was down decides between a"
+				+ " sub-second dip and a stall of about 15 s, at the end of which the requests queued for a pool"
+				+ " connection time out (HikariCP's 15 s).",
 				settings.restartAtSecond(), settings.restartRunSeconds(), restart.started() - restart.stopping(),
 				restart.stopped() - restart.stopping(), restart.started() - restart.stopped());
 		line();
@@ -238,6 +245,7 @@ final class Report {
 				restart.load().socketErrors());
 		line("- last failed response: %s after the restart began", (restart.lastFailureMillis() > 0)
 				? restart.lastFailureMillis() + " ms" : "none");
+		line("- longest time without a successful response: %d ms", restart.longestStallMillis());
 		line("- successful responses back to 90 %% of the rate before (%.0f/s): %s after the restart began",
 				restart.throughputBefore(), (restart.throughputBackMillis() < 0) ? "not within the run"
 						: restart.throughputBackMillis() + " ms");
@@ -266,7 +274,9 @@ final class Report {
 				+ " endpoint goes down (PgBouncer stopped: open connections reset, new ones refused) and %d platform"
 				+ " threads, released together, each borrow a connection and run `SELECT 1`; wave 2 is the same again"
 				+ " as soon as wave 1 has ended (clients retrying). Wait = from the call to `getConnection()` until the"
-				+ " statement ran or an exception reached the caller.", result.settings().connectionTimeoutMillis(),
+				+ " statement ran or an exception reached the caller. The breaker only learns of the outage from"
+				+ " failures that reach it: a caller that has passed it before it opened waits in HikariCP's queue"
+				+ " until the connection timeout whatever the breaker does next.", result.settings().connectionTimeoutMillis(),
 				result.settings().callers());
 		line();
 		line("| breaker | wave | pool connections at release | median ms | p99 ms | max ms | %s |",

@@ -121,7 +121,8 @@ final class SampleAppLoad {
 	record Settings(int warmupSeconds, int steadySeconds, int restartRunSeconds, int restartAtSecond) {
 
 		static Settings of(boolean quick) {
-			return quick ? new Settings(3, 5, 12, 4) : new Settings(15, 30, 40, 10);
+			// After the restart, the run goes on long enough for PgBouncer's server_login_retry (15 s).
+			return quick ? new Settings(3, 5, 25, 4) : new Settings(15, 30, 40, 10);
 		}
 
 	}
@@ -164,6 +165,19 @@ final class SampleAppLoad {
 				}
 			}
 			return -1;
+		}
+
+		/** The longest time without a single successful response from the restart on, ms. */
+		long longestStallMillis() {
+			long previous = this.stopping;
+			long longest = 0;
+			for (Map.Entry<Long, long[]> bucket : this.load.timeline().tailMap(this.stopping - 100).entrySet()) {
+				if (bucket.getValue()[0] > 0) {
+					longest = Math.max(longest, bucket.getKey() - previous);
+					previous = bucket.getKey() + 100;
+				}
+			}
+			return longest;
 		}
 
 		/** From the start of the restart until no more failures and full throughput. */
