@@ -61,12 +61,8 @@ final class Plot {
 	}
 
 	private static CategoryChart poolOverhead(PoolOverhead.Result result) {
-		CategoryChart chart = new CategoryChartBuilder().width(WIDTH)
-			.height(HEIGHT)
-			.title("1. Borrow + statement + return (JMH, 99.9% CI)")
-			.yAxisTitle("operations/s, 1 thread")
-			.build();
-		style(chart.getStyler());
+		CategoryChart chart = categoryChart("1. Borrow + statement + return (JMH, 99.9% CI)", "",
+				"operations/s, 1 thread");
 		List<String> operations = new ArrayList<>();
 		List<Double> starter = new ArrayList<>();
 		List<Double> starterError = new ArrayList<>();
@@ -87,15 +83,8 @@ final class Plot {
 	}
 
 	private static CategoryChart startup(StartupComparison.Result result) {
-		CategoryChart chart = new CategoryChartBuilder().width(WIDTH)
-			.height(HEIGHT)
-			.title("2. JVM start to ApplicationReadyEvent, fresh JVMs")
-			.xAxisTitle("run")
-			.yAxisTitle("ms")
-			.build();
-		style(chart.getStyler());
+		CategoryChart chart = categoryChart("2. JVM start to ApplicationReadyEvent, fresh JVMs", "run", "ms");
 		chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
-		chart.getStyler().setMarkerSize(10);
 		chart.getStyler().setYAxisMin(0.0);
 		addRuns(chart, "Boot DataSource + Flyway", result.uptimes(StartupComparison.BOOT), BASELINE);
 		addRuns(chart, "starter", result.uptimes(StartupComparison.STARTER), STARTER);
@@ -145,16 +134,10 @@ final class Plot {
 	}
 
 	private static CategoryChart storm(ConnectionStorm.Result result) {
-		CategoryChart chart = new CategoryChartBuilder().width(WIDTH)
-			.height(HEIGHT)
-			.title("4. " + result.settings().callers() + " callers, pool of 10, endpoint down")
-			.xAxisTitle("breaker, wave")
-			.yAxisTitle("wait per caller, ms (log)")
-			.build();
-		style(chart.getStyler());
+		CategoryChart chart = categoryChart("4. " + result.settings().callers() + " callers, pool of 10, endpoint down",
+				"breaker, wave", "wait per caller, ms (log)");
 		// Points, not bars: a bar chart's axis starts at 0, which a log axis has not.
 		chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
-		chart.getStyler().setMarkerSize(11);
 		chart.getStyler().setYAxisLogarithmic(true);
 		List<String> waves = new ArrayList<>();
 		List<Double> medians = new ArrayList<>();
@@ -170,6 +153,18 @@ final class Plot {
 		chart.addSeries("median", waves, medians);
 		chart.addSeries("p99", waves, p99);
 		chart.addSeries("max", waves, max);
+		return chart;
+	}
+
+	private static CategoryChart categoryChart(String title, String xAxisTitle, String yAxisTitle) {
+		CategoryChart chart = new CategoryChartBuilder().width(WIDTH)
+			.height(HEIGHT)
+			.title(title)
+			.xAxisTitle(xAxisTitle)
+			.yAxisTitle(yAxisTitle)
+			.build();
+		style(chart.getStyler());
+		chart.getStyler().setMarkerSize(10);
 		return chart;
 	}
 
