@@ -32,6 +32,8 @@ final class Plot {
 
 	private static final Color BASELINE = new Color(0x80, 0x80, 0x80);
 
+	private static final Color DEPENDENCIES = new Color(0x9e, 0xc9, 0xe2);
+
 	private static final Color FAILED = new Color(0xd6, 0x27, 0x28);
 
 	private Plot() {
@@ -83,10 +85,12 @@ final class Plot {
 	}
 
 	private static CategoryChart startup(StartupComparison.Result result) {
-		CategoryChart chart = categoryChart("2. JVM start to ApplicationReadyEvent, fresh JVMs", "run", "ms");
+		CategoryChart chart = categoryChart("2. JVM start to ApplicationReadyEvent, fresh JVMs", "run (legend: median)",
+				"ms");
 		chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
 		chart.getStyler().setYAxisMin(0.0);
-		addRuns(chart, "Boot DataSource + Flyway", result.uptimes(StartupComparison.BOOT), BASELINE);
+		addRuns(chart, "boot", result.uptimes(StartupComparison.BOOT), BASELINE);
+		addRuns(chart, "dependencies", result.uptimes(StartupComparison.DEPENDENCIES), DEPENDENCIES);
 		addRuns(chart, "starter", result.uptimes(StartupComparison.STARTER), STARTER);
 		return chart;
 	}
@@ -96,8 +100,7 @@ final class Plot {
 		for (int i = 1; i <= uptimes.size(); i++) {
 			runs.add(String.valueOf(i));
 		}
-		CategorySeries series = chart.addSeries(name + " (median " + Stats.format(Stats.median(uptimes)) + " ms)", runs,
-				uptimes);
+		CategorySeries series = chart.addSeries(name + " (" + Stats.format(Stats.median(uptimes)) + ")", runs, uptimes);
 		series.setMarkerColor(color);
 		series.setMarker(SeriesMarkers.CIRCLE);
 	}
@@ -112,6 +115,8 @@ final class Plot {
 		style(chart.getStyler());
 		chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
 		chart.getStyler().setMarkerSize(0);
+		chart.getStyler().setXAxisMin(0.0);
+		chart.getStyler().setXAxisDecimalPattern("0");
 		List<Double> seconds = new ArrayList<>();
 		List<Double> succeeded = new ArrayList<>();
 		List<Double> failed = new ArrayList<>();

@@ -7,17 +7,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.benchmarks.startup.StartupApp;
 
 /**
- * Measurement 2: the time to {@code ApplicationReadyEvent} of {@link StartupApp} in fresh JVMs, with Spring
- * Boot's own DataSource + Flyway auto-configuration ("boot") and with the Neon starter ("starter"), runs
- * interleaved (boot, starter, starter, boot, ...), each on a new database so that every run migrates.
+ * Measurement 2: the time to {@code ApplicationReadyEvent} of {@link StartupApp} in fresh JVMs, each run on a
+ * new database so that every run migrates. Variants: Spring Boot's own DataSource + Flyway auto-configuration
+ * ({@value #BOOT}), the Neon starter ({@value #STARTER}), and in between the starter's classpath with
+ * {@code neon.enabled=false} and Boot's configuration ({@value #DEPENDENCIES}), which tells what the starter's
+ * dependencies (Actuator, Micrometer, Resilience4j) cost apart from its own auto-configuration. The order of
+ * the variants rotates from round to round.
  */
 final class StartupComparison {
 
@@ -25,22 +30,28 @@ final class StartupComparison {
 
 	static final String STARTER = "starter";
 
+	static final String DEPENDENCIES = "dependencies";
+
+	static final List<String> VARIANTS = List.of(BOOT, DEPENDENCIES, STARTER);
+
 	private StartupComparison() {
 	}
 
-	static Result run(NeonTestTopology topology, BuildOutputs build, int runsEach) throws IOException, InterruptedException {
+	static Result run(NeonTestTopology topology, BuildOutputs build, int rounds) throws IOException, InterruptedException {
 		List<Run> runs = new ArrayList<>();
-		// One discarded start of each first: the page cache then holds both classpaths.
-		start(topology, build, BOOT, -1);
-		start(topology, build, STARTER, -1);
-		for (int i = 0; i < runsEach; i++) {
-			List<String> order = (i % 2 == 0) ? List.of(BOOT, STARTER) : List.of(STARTER, BOOT);
+		List<String> order = new ArrayList<>(VARIANTS);
+		// One discarded start of each first: the page cache then holds every classpath.
+		for (String variant : order) {
+			start(topology, build, variant, -1);
+		}
+		for (int i = 0; i < rounds; i++) {
 			for (String variant : order) {
 				Run run = start(topology, build, variant, i);
-				System.out.printf("startup %-7s run %2d: ready after %d ms (JVM uptime), %d ms (SpringApplication.run)%n",
-						variant, i + 1, run.jvmUptimeMillis(), run.springMillis());
+				System.out.printf("startup %-12s run %2d: ready after %d ms (JVM uptime), %d ms CPU, %d classes, %d beans%n",
+						variant, i + 1, run.jvmUptimeMillis(), run.cpuMillis(), run.classes(), run.beans());
 				runs.add(run);
 			}
+			Collections.rotate(order, 1);
 		}
 		return new Result(runs);
 	}
@@ -51,7 +62,10 @@ final class StartupComparison {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-cp", variant.equals(BOOT) ? build.bootOnlyClasspath() : build.withStarterClasspath(),
 				StartupApp.class.getName(), "--spring.main.banner-mode=off"));
-		if (variant.equals(BOOT)) {
+		if (variant.equals(STARTER)) {
+			BenchmarkDatabase.of(topology, database).starterProperties().forEach((property) -> command.add("--" + property));
+		}
+		else {
 			String tls = "sslmode=verify-full&sslrootcert=" + topology.certificates().caCertificate().toAbsolutePath();
 			// What a Spring Boot user on Neon writes by hand: the pooler for the application, the direct
 			// endpoint for Flyway.
@@ -63,9 +77,9 @@ final class StartupComparison {
 					+ "?" + tls);
 			command.add("--spring.flyway.user=" + NeonTestTopology.APP_USER);
 			command.add("--spring.flyway.password=" + NeonTestTopology.APP_PASSWORD);
-		}
-		else {
-			BenchmarkDatabase.of(topology, database).starterProperties().forEach((property) -> command.add("--" + property));
+			if (variant.equals(DEPENDENCIES)) {
+				command.add("--neon.enabled=false");
+			}
 		}
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		Deque<String> tail = new ArrayDeque<>();
@@ -89,26 +103,35 @@ final class StartupComparison {
 			throw new IllegalStateException("The " + variant + " startup app did not become ready:\n" + String.join("\n", tail));
 		}
 		String[] fields = ready.split(" ");
-		return new Run(variant, index, Long.parseLong(fields[1]), Long.parseLong(fields[2]));
+		return new Run(variant, index, Long.parseLong(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
+				Long.parseLong(fields[4]), Long.parseLong(fields[5]));
 	}
 
-	/** One start: JVM uptime at {@code ApplicationReadyEvent}, and the event's own time taken by {@code run}. */
-	record Run(String variant, int index, long jvmUptimeMillis, long springMillis) {
+	/**
+	 * One start: JVM uptime at {@code ApplicationReadyEvent}, the event's own time taken by {@code run}, the
+	 * process's CPU time, classes loaded and bean definitions at that moment.
+	 */
+	record Run(String variant, int index, long jvmUptimeMillis, long springMillis, long cpuMillis, long classes,
+			long beans) {
 
 	}
 
 	record Result(List<Run> runs) {
 
-		List<Long> uptimes(String variant) {
-			return this.runs.stream().filter((run) -> run.variant().equals(variant)).map(Run::jvmUptimeMillis).toList();
+		List<Long> values(String variant, ToLongFunction<Run> metric) {
+			return this.runs.stream().filter((run) -> run.variant().equals(variant)).map(metric::applyAsLong).toList();
 		}
 
-		List<Long> springTimes(String variant) {
-			return this.runs.stream().filter((run) -> run.variant().equals(variant)).map(Run::springMillis).toList();
+		List<Long> uptimes(String variant) {
+			return values(variant, Run::jvmUptimeMillis);
 		}
 
 		double median(String variant) {
 			return Stats.median(uptimes(variant));
+		}
+
+		double median(String variant, ToLongFunction<Run> metric) {
+			return Stats.median(values(variant, metric));
 		}
 
 		double addedMillis() {

@@ -16,7 +16,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 @SpringBootApplication
 public class StartupApp {
 
-	/** Start of the line the harness reads: {@code <prefix> <JVM uptime ms> <SpringApplication.run ms>}. */
+	/**
+	 * Start of the line the harness reads: {@code <prefix> <JVM uptime ms> <SpringApplication.run ms>
+	 * <process CPU ms> <classes loaded> <beans>}.
+	 */
 	public static final String READY = "NEON-STARTUP-READY";
 
 	public static void main(String[] args) {
@@ -32,7 +35,13 @@ public class StartupApp {
 		public void onApplicationEvent(ApplicationReadyEvent event) {
 			// JVM uptime counts from the JVM's start, so class loading before main() is included.
 			long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
-			System.out.println(READY + " " + uptime + " " + event.getTimeTaken().toMillis());
+			// CPU time, classes and beans say what the time went on, and vary less with other load.
+			long cpuMillis = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+				.getProcessCpuTime() / 1_000_000;
+			long classes = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
+			int beans = event.getApplicationContext().getBeanDefinitionCount();
+			System.out.println(READY + " " + uptime + " " + event.getTimeTaken().toMillis() + " " + cpuMillis + " "
+					+ classes + " " + beans);
 			System.out.flush();
 		}
 
