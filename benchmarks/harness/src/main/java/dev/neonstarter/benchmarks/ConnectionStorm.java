@@ -30,6 +30,9 @@ final class ConnectionStorm {
 
 	static final int POOL_SIZE = 10;
 
+	private static final Runnable NOTHING = () -> {
+	};
+
 	private ConnectionStorm() {
 	}
 
@@ -45,30 +48,31 @@ final class ConnectionStorm {
 						// Each failure would be logged otherwise.
 						"logging.level.com.zaxxer.hikari=OFF")) {
 					HikariDataSource pooled = application.pooledDataSource();
-					for (int wave = 1; wave <= 2; wave++) {
-						Runnable beforeRelease = (wave == 1) ? () -> {
-							// Traffic right up to the outage: the pool holds 10 connections used just now.
-							if (storm(pooled, POOL_SIZE * 10, () -> {
-							}).stream().anyMatch((attempt) -> attempt.outcome() != Outcome.OK)) {
-								throw new IllegalStateException("The pool failed before the outage");
-							}
-							topology.pgbouncer().close();
-						} : () -> {
-						};
-						int[] connections = new int[1];
-						Runnable release = () -> {
-							beforeRelease.run();
-							connections[0] = pooled.getHikariPoolMXBean().getTotalConnections();
-						};
-						List<Attempt> attempts = storm(pooled, settings.callers(), release);
-						Wave result = new Wave(breaker, wave, connections[0], attempts);
-						System.out.printf("storm breaker %s, wave %d: %s%n", breaker ? "on" : "off", wave, result.summary());
-						waves.add(result);
-					}
+					waves.add(wave(breaker, 1, pooled, settings, () -> {
+						// Traffic right up to the outage: the pool holds connections used a moment ago.
+						if (storm(pooled, POOL_SIZE * 10, NOTHING).stream()
+							.anyMatch((attempt) -> attempt.outcome() != Outcome.OK)) {
+							throw new IllegalStateException("The pool failed before the outage");
+						}
+						topology.pgbouncer().close();
+					}));
+					waves.add(wave(breaker, 2, pooled, settings, NOTHING));
 				}
 			}
 		}
 		return new Result(waves, settings);
+	}
+
+	private static Wave wave(boolean breaker, int number, HikariDataSource pool, Settings settings,
+			Runnable beforeRelease) {
+		int[] connections = new int[1];
+		List<Attempt> attempts = storm(pool, settings.callers(), () -> {
+			beforeRelease.run();
+			connections[0] = pool.getHikariPoolMXBean().getTotalConnections();
+		});
+		Wave wave = new Wave(breaker, number, connections[0], attempts);
+		System.out.printf("storm breaker %s, wave %d: %s%n", breaker ? "on" : "off", number, wave.summary());
+		return wave;
 	}
 
 	/**

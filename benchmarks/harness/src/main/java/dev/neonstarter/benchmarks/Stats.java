@@ -1,6 +1,5 @@
 package dev.neonstarter.benchmarks;
 
-import java.util.Arrays;
 import java.util.Collection;
 
 /** Order statistics of small samples (nearest rank). */
@@ -34,19 +33,9 @@ final class Stats {
 		return values.stream().mapToDouble(Number::doubleValue).min().orElse(Double.NaN);
 	}
 
-	static double[] toArray(Collection<? extends Number> values) {
-		return values.stream().mapToDouble(Number::doubleValue).toArray();
-	}
-
 	static String format(double value) {
 		return Double.isNaN(value) ? "-" : (Math.abs(value) >= 100) ? String.format("%.0f", value)
 				: (Math.abs(value) >= 10) ? String.format("%.1f", value) : String.format("%.2f", value);
-	}
-
-	static double[] sorted(double[] values) {
-		double[] copy = values.clone();
-		Arrays.sort(copy);
-		return copy;
 	}
 
 }
