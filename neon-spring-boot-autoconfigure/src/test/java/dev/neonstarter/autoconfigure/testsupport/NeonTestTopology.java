@@ -88,6 +88,14 @@ public final class NeonTestTopology implements AutoCloseable {
 		return new NeonTestTopology(2, queryWaitTimeoutSeconds);
 	}
 
+	/**
+	 * A private topology whose PgBouncer keeps up to {@code serverPoolSize} server connections per user and
+	 * database, for load that should not queue in PgBouncer (Neon's pooler allows 0.9 x max_connections).
+	 */
+	public static NeonTestTopology startWithServerPool(int serverPoolSize, int queryWaitTimeoutSeconds) {
+		return new NeonTestTopology(serverPoolSize, queryWaitTimeoutSeconds);
+	}
+
 	public TestCertificates certificates() {
 		return this.certificates;
 	}

@@ -1,0 +1,84 @@
+package dev.neonstarter.benchmarks;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Properties;
+
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+
+/**
+ * One database of the test topology as a Neon user sees it: the pooled endpoint (PgBouncer) and the direct
+ * one (PostgreSQL), both verified against the topology's root certificate. Reaches JMH's forked JVMs as
+ * a file named by a system property.
+ */
+record BenchmarkDatabase(String pooledUrl, String directUrl, String rootCertificate) {
+
+	/** System property naming the file that carries a database to JMH's forked JVMs. */
+	private static final String FILE_PROPERTY = "neon.benchmark.database";
+
+	static BenchmarkDatabase of(NeonTestTopology topology, String database) {
+		return new BenchmarkDatabase(topology.pooledUrl(database, "sslmode=require"),
+				topology.directUrl(database, "sslmode=require"),
+				topology.certificates().caCertificate().toAbsolutePath().toString());
+	}
+
+	static BenchmarkDatabase fromSystemProperties() {
+		String file = System.getProperty(FILE_PROPERTY);
+		if (file == null) {
+			throw new IllegalStateException("System property " + FILE_PROPERTY + " is not set: run benchmarks/run.sh");
+		}
+		Properties properties = new Properties();
+		try (Reader reader = Files.newBufferedReader(Path.of(file))) {
+			properties.load(reader);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return new BenchmarkDatabase(properties.getProperty("pooled-url"), properties.getProperty("direct-url"),
+				properties.getProperty("root-cert"));
+	}
+
+	/**
+	 * The JVM argument that hands this database to a forked JVM, through a file readable by its owner only:
+	 * JMH prints the forks' JVM arguments, and the URLs carry the password.
+	 */
+	String systemProperty(Path directory) {
+		Properties properties = new Properties();
+		properties.setProperty("pooled-url", this.pooledUrl);
+		properties.setProperty("direct-url", this.directUrl);
+		properties.setProperty("root-cert", this.rootCertificate);
+		try {
+			Path file = Files.createTempFile(directory, "database", ".properties",
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			file.toFile().deleteOnExit();
+			try (Writer writer = Files.newBufferedWriter(file)) {
+				properties.store(writer, null);
+			}
+			return "-D" + FILE_PROPERTY + "=" + file;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The starter's properties for this database, as the sample app's tests set them. */
+	List<String> starterProperties() {
+		return List.of("neon.url=" + this.pooledUrl, "neon.direct-url=" + this.directUrl, "neon.ssl.mode=verify-full",
+				"neon.ssl.root-cert=" + this.rootCertificate,
+				// Debian's PgBouncer 1.18 has no protocol-level prepared statements; Neon's has.
+				"neon.pooled.prepared-statements=disabled", "neon.embedded.enabled=false");
+	}
+
+	@Override
+	public String toString() {
+		// The URLs carry the password.
+		return "BenchmarkDatabase[root-cert=" + this.rootCertificate + "]";
+	}
+
+}

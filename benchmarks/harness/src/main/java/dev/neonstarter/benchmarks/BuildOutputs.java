@@ -1,0 +1,63 @@
+package dev.neonstarter.benchmarks;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * What {@code benchmarks/run.sh} builds before the harness starts: the startup app's classes, the runtime
+ * classpaths Maven resolved (files {@code target/classpath.txt}), and the sample app's executable jar.
+ */
+record BuildOutputs(Path root) {
+
+	/** The startup app with Spring Boot's JDBC and Flyway auto-configuration and nothing else. */
+	String bootOnlyClasspath() {
+		List<String> entries = new ArrayList<>();
+		entries.add(existing(this.root.resolve("benchmarks/startup-app/target/classes")).toString());
+		entries.addAll(classpathFile("benchmarks/startup-app"));
+		return String.join(File.pathSeparator, entries);
+	}
+
+	/** The same application with neon-spring-boot-starter's runtime classpath added. */
+	String withStarterClasspath() {
+		Set<String> entries = new LinkedHashSet<>(List.of(bootOnlyClasspath().split(File.pathSeparator)));
+		entries.addAll(classpathFile("neon-spring-boot-starter"));
+		return String.join(File.pathSeparator, entries);
+	}
+
+	Path sampleAppJar() {
+		try (Stream<Path> files = Files.list(existing(this.root.resolve("sample-app/target")))) {
+			return files.filter((file) -> file.getFileName().toString().matches("neon-sample-app-.*\\.jar"))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("No sample app jar: run benchmarks/run.sh"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private List<String> classpathFile(String module) {
+		try {
+			String classpath = Files.readString(existing(this.root.resolve(module).resolve("target/classpath.txt"))).trim();
+			return classpath.isEmpty() ? List.of() : List.of(classpath.split(File.pathSeparator));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Path existing(Path path) {
+		if (!Files.exists(path)) {
+			throw new IllegalStateException(path + " does not exist: run benchmarks/run.sh, which builds it");
+		}
+		return path;
+	}
+
+}

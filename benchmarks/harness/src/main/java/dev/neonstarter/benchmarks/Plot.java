@@ -1,0 +1,190 @@
+package dev.neonstarter.benchmarks;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** One PNG, a panel per measurement that ran (XChart). */
+final class Plot {
+
+	private static final int WIDTH = 640;
+
+	private static final int HEIGHT = 420;
+
+	private static final Color STARTER = new Color(0x00, 0x99, 0x7a);
+
+	private static final Color BASELINE = new Color(0x80, 0x80, 0x80);
+
+	private static final Color DEPENDENCIES = new Color(0x9e, 0xc9, 0xe2);
+
+	private static final Color FAILED = new Color(0xd6, 0x27, 0x28);
+
+	private Plot() {
+	}
+
+	static void write(BenchmarkSuite.Results results, Path file) throws IOException {
+		List<Chart<?, ?>> charts = new ArrayList<>();
+		if (results.poolOverhead() != null) {
+			charts.add(poolOverhead(results.poolOverhead()));
+		}
+		if (results.startup() != null) {
+			charts.add(startup(results.startup()));
+		}
+		if (results.load() != null) {
+			charts.add(restart(results.load().restart()));
+		}
+		if (results.storm() != null) {
+			charts.add(storm(results.storm()));
+		}
+		if (charts.isEmpty()) {
+			return;
+		}
+		int columns = Math.min(2, charts.size());
+		try (OutputStream out = Files.newOutputStream(file)) {
+			BitmapEncoder.saveBitmap(charts, (charts.size() + 1) / 2, columns, out, BitmapEncoder.BitmapFormat.PNG);
+		}
+	}
+
+	private static CategoryChart poolOverhead(PoolOverhead.Result result) {
+		CategoryChart chart = categoryChart("1. Borrow + statement + return (JMH, 99.9% CI)", "",
+				"operations/s, 1 thread");
+		List<String> operations = new ArrayList<>();
+		List<Double> starter = new ArrayList<>();
+		List<Double> starterError = new ArrayList<>();
+		List<Double> bare = new ArrayList<>();
+		List<Double> bareError = new ArrayList<>();
+		for (PoolOverhead.Comparison comparison : result.comparisons()) {
+			operations.add(comparison.operation().equals("select1") ? "SELECT 1" : "INSERT one row");
+			starter.add(comparison.starter().mean());
+			starterError.add(finite(comparison.starter().error()));
+			bare.add(comparison.bare().mean());
+			bareError.add(finite(comparison.bare().error()));
+		}
+		chart.addSeries("starter", operations, starter, starterError).setFillColor(STARTER);
+		chart.addSeries("bare HikariCP", operations, bare, bareError).setFillColor(BASELINE);
+		chart.getStyler().setErrorBarsColor(Color.BLACK);
+		chart.getStyler().setYAxisMin(0.0);
+		return chart;
+	}
+
+	private static CategoryChart startup(StartupComparison.Result result) {
+		CategoryChart chart = categoryChart("2. JVM start to ApplicationReadyEvent, fresh JVMs", "run (legend: median)",
+				"ms");
+		chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+		chart.getStyler().setYAxisMin(0.0);
+		addRuns(chart, "boot", result.uptimes(StartupComparison.BOOT), BASELINE);
+		addRuns(chart, "dependencies", result.uptimes(StartupComparison.DEPENDENCIES), DEPENDENCIES);
+		addRuns(chart, "starter", result.uptimes(StartupComparison.STARTER), STARTER);
+		return chart;
+	}
+
+	private static void addRuns(CategoryChart chart, String name, List<Long> uptimes, Color color) {
+		List<String> runs = new ArrayList<>();
+		for (int i = 1; i <= uptimes.size(); i++) {
+			runs.add(String.valueOf(i));
+		}
+		CategorySeries series = chart.addSeries(name + " (" + Stats.format(Stats.median(uptimes)) + ")", runs, uptimes);
+		series.setMarkerColor(color);
+		series.setMarker(SeriesMarkers.CIRCLE);
+	}
+
+	private static XYChart restart(SampleAppLoad.Restart restart) {
+		XYChart chart = new XYChartBuilder().width(WIDTH)
+			.height(HEIGHT)
+			.title("3. Sample app, 200 clients, PostgreSQL restart")
+			.xAxisTitle("s since load start (lines: restart begins, PostgreSQL back)")
+			.yAxisTitle("responses/s (per 100 ms x 10)")
+			.build();
+		style(chart.getStyler());
+		chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+		chart.getStyler().setMarkerSize(0);
+		chart.getStyler().setXAxisMin(0.0);
+		chart.getStyler().setXAxisDecimalPattern("0");
+		List<Double> seconds = new ArrayList<>();
+		List<Double> succeeded = new ArrayList<>();
+		List<Double> failed = new ArrayList<>();
+		long origin = restart.load().startMillis();
+		NavigableMap<Long, long[]> timeline = restart.load().timeline();
+		if (!timeline.isEmpty()) {
+			// Every 100 ms, also those without a response: a stall must show as zero, not as a straight line.
+			for (long bucket = timeline.firstKey(); bucket <= timeline.lastKey(); bucket += 100) {
+				long[] counts = timeline.getOrDefault(bucket, new long[2]);
+				seconds.add((bucket - origin) / 1000.0);
+				succeeded.add(counts[0] * 10.0);
+				failed.add(counts[1] * 10.0);
+			}
+			chart.addSeries("succeeded", seconds, succeeded).setLineColor(STARTER);
+			chart.addSeries("failed (HTTP 4xx/5xx)", seconds, failed).setLineColor(FAILED);
+		}
+		chart.addAnnotation(new AnnotationLine((restart.stopping() - origin) / 1000.0, true, false));
+		chart.addAnnotation(new AnnotationLine((restart.started() - origin) / 1000.0, true, false));
+		return chart;
+	}
+
+	private static CategoryChart storm(ConnectionStorm.Result result) {
+		CategoryChart chart = categoryChart("4. " + result.settings().callers() + " callers, pool of 10, endpoint down",
+				"breaker, wave", "wait per caller, ms (log)");
+		// Points, not bars: a bar chart's axis starts at 0, which a log axis has not.
+		chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+		chart.getStyler().setYAxisLogarithmic(true);
+		List<String> waves = new ArrayList<>();
+		List<Double> medians = new ArrayList<>();
+		List<Double> p99 = new ArrayList<>();
+		List<Double> max = new ArrayList<>();
+		for (ConnectionStorm.Wave wave : result.waves()) {
+			waves.add((wave.breaker() ? "on" : "off") + ", " + wave.number());
+			// A log axis has no zero.
+			medians.add(Math.max(0.001, Stats.median(wave.waits())));
+			p99.add(Math.max(0.001, Stats.percentile(wave.waits(), 99)));
+			max.add(Math.max(0.001, Stats.max(wave.waits())));
+		}
+		chart.addSeries("median", waves, medians);
+		chart.addSeries("p99", waves, p99);
+		chart.addSeries("max", waves, max);
+		return chart;
+	}
+
+	private static CategoryChart categoryChart(String title, String xAxisTitle, String yAxisTitle) {
+		CategoryChart chart = new CategoryChartBuilder().width(WIDTH)
+			.height(HEIGHT)
+			.title(title)
+			.xAxisTitle(xAxisTitle)
+			.yAxisTitle(yAxisTitle)
+			.build();
+		style(chart.getStyler());
+		chart.getStyler().setMarkerSize(10);
+		return chart;
+	}
+
+	/** JMH has no error for fewer than 3 iterations. */
+	private static double finite(double error) {
+		return Double.isNaN(error) ? 0 : error;
+	}
+
+	private static void style(Styler styler) {
+		styler.setChartBackgroundColor(Color.WHITE);
+		// Below the plot: inside, it can hide points.
+		styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+		styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+		styler.setChartTitleFont(styler.getChartTitleFont().deriveFont(15f));
+		styler.setLegendFont(styler.getLegendFont().deriveFont(11f));
+	}
+
+}

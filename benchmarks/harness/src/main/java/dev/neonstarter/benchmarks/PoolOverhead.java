@@ -1,0 +1,203 @@
+package dev.neonstarter.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.ListStatistics;
+
+/**
+ * Measurement 1: runs {@link PoolOverheadBenchmark} for both pools in the order bare, starter, starter, bare
+ * (one fork each), so that a drift of the machine's load during the run weighs on both alike, and pools the
+ * iterations of each pool as JMH pools forks.
+ */
+final class PoolOverhead {
+
+	static final List<String> OPERATIONS = List.of("select1", "insert");
+
+	/** Operations per block of the client CPU measurement. */
+	static final int BLOCK = 100;
+
+	private PoolOverhead() {
+	}
+
+	static Result run(NeonTestTopology topology, Settings settings, Path workDirectory)
+			throws RunnerException, SQLException {
+		String database = topology.createDatabase();
+		topology.postgres()
+			.execute(database, "CREATE TABLE " + PoolOverheadBenchmark.TABLE
+					+ " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload text NOT NULL,"
+					+ " created_at timestamptz NOT NULL DEFAULT now())",
+					"ALTER TABLE " + PoolOverheadBenchmark.TABLE + " OWNER TO " + NeonTestTopology.APP_USER);
+		BenchmarkDatabase benchmarkDatabase = BenchmarkDatabase.of(topology, database);
+		String target = benchmarkDatabase.systemProperty(workDirectory);
+		// operation -> pool -> iteration scores (ops/s)
+		Map<String, Map<String, List<Double>>> scores = new LinkedHashMap<>();
+		for (String pool : settings.quick() ? List.of("bare", "starter") : List.of("bare", "starter", "starter", "bare")) {
+			for (RunResult run : runOnce(target, pool, settings)) {
+				String operation = run.getParams().getBenchmark().replaceAll(".*\\.", "");
+				List<Double> values = scores.computeIfAbsent(operation, (key) -> new LinkedHashMap<>())
+					.computeIfAbsent(pool, (key) -> new ArrayList<>());
+				for (BenchmarkResult benchmark : run.getBenchmarkResults()) {
+					for (IterationResult iteration : benchmark.getIterationResults()) {
+						values.add(iteration.getPrimaryResult().getScore());
+					}
+				}
+			}
+		}
+		List<Comparison> comparisons = new ArrayList<>();
+		for (String operation : OPERATIONS) {
+			Map<String, List<Double>> byPool = scores.get(operation);
+			comparisons.add(new Comparison(operation, Score.of(byPool.get("starter")), Score.of(byPool.get("bare"))));
+		}
+		return new Result(comparisons, clientCpu(benchmarkDatabase, settings), settings);
+	}
+
+	/**
+	 * The CPU time the calling thread spends per operation, both pools in this JVM, in alternating blocks of
+	 * {@value #BLOCK} operations: what the starter adds on the client, measured so that other load on the
+	 * machine (which makes wall-clock throughput noisy) barely affects it.
+	 */
+	private static List<ClientCpu> clientCpu(BenchmarkDatabase database, Settings settings) throws SQLException {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		List<ClientCpu> costs = new ArrayList<>();
+		try (StarterApplication application = StarterApplication.start(database, "neon.slow-query-threshold=1s");
+				HikariDataSource bare = PoolOverheadBenchmark.sameSettingsAs(application.pooledDataSource())) {
+			application.checkInstrumented();
+			List<DataSource> pools = List.of(application.pooledDataSource(), bare);
+			for (String operation : OPERATIONS) {
+				List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
+				int warmup = settings.cpuBlocks() / 4;
+				for (int round = 0; round < warmup + settings.cpuBlocks(); round++) {
+					for (int i = 0; i < 2; i++) {
+						int pool = (round % 2 == 0) ? i : 1 - i;
+						long start = threads.getCurrentThreadCpuTime();
+						for (int n = 0; n < BLOCK; n++) {
+							if (operation.equals("select1")) {
+								PoolOverheadBenchmark.select1(pools.get(pool));
+							}
+							else {
+								PoolOverheadBenchmark.insert(pools.get(pool));
+							}
+						}
+						if (round >= warmup) {
+							cpu.get(pool).add((threads.getCurrentThreadCpuTime() - start) / 1000.0 / BLOCK);
+						}
+					}
+				}
+				costs.add(new ClientCpu(operation, Score.of(cpu.get(0)), Score.of(cpu.get(1))));
+			}
+		}
+		return costs;
+	}
+
+	private static Collection<RunResult> runOnce(String target, String pool, Settings settings)
+			throws RunnerException {
+		List<String> jvmArgs = List.of("-Xms1g", "-Xmx1g", target);
+		ChainedOptionsBuilder options = new OptionsBuilder().include(PoolOverheadBenchmark.class.getName() + "\\.")
+			.param("pool", pool)
+			.forks(1)
+			.threads(1)
+			.warmupIterations(settings.warmupIterations())
+			.warmupTime(TimeValue.seconds(settings.iterationSeconds()))
+			.measurementIterations(settings.measurementIterations())
+			.measurementTime(TimeValue.seconds(settings.iterationSeconds()))
+			.jvmArgs(jvmArgs.toArray(String[]::new))
+			.shouldFailOnError(true);
+		Collection<RunResult> results = new Runner(options.build()).run();
+		if (results.size() != OPERATIONS.size()) {
+			throw new IllegalStateException("JMH ran " + results.size() + " benchmarks for pool=" + pool);
+		}
+		return results;
+	}
+
+	/** How long JMH measures. */
+	record Settings(boolean quick, int warmupIterations, int measurementIterations, int iterationSeconds,
+			int cpuBlocks) {
+
+		static Settings of(boolean quick) {
+			// JMH gives no error for fewer than 3 iterations.
+			return quick ? new Settings(true, 1, 3, 1, 20) : new Settings(false, 3, 10, 3, 200);
+		}
+
+		/** Measured iterations per pool and operation over the whole run. */
+		int iterationsPerPool() {
+			return this.measurementIterations * (this.quick ? 1 : 2);
+		}
+
+	}
+
+	/** Client CPU time per operation, microseconds, per block of {@value #BLOCK}. */
+	record ClientCpu(String operation, Score starter, Score bare) {
+
+		double added() {
+			return this.starter.mean() - this.bare.mean();
+		}
+
+		double addedError() {
+			return Math.sqrt(this.starter.error() * this.starter.error() + this.bare.error() * this.bare.error());
+		}
+
+	}
+
+	/** A mean (here ops/s or µs) and JMH's error: the half-width of the 99.9 % confidence interval. */
+	record Score(double mean, double error, int iterations) {
+
+		static Score of(List<Double> iterations) {
+			ListStatistics statistics = new ListStatistics();
+			iterations.forEach(statistics::addValue);
+			return new Score(statistics.getMean(), statistics.getMeanErrorAt(0.999), iterations.size());
+		}
+
+		/** Mean time per operation, microseconds. */
+		double microsPerOperation() {
+			return 1_000_000 / this.mean;
+		}
+
+	}
+
+	/** The starter next to bare HikariCP for one operation. */
+	record Comparison(String operation, Score starter, Score bare) {
+
+		/** Starter throughput over bare throughput. */
+		double ratio() {
+			return this.starter.mean() / this.bare.mean();
+		}
+
+		/** The ratio's error, propagated to first order from both scores' relative errors. */
+		double ratioError() {
+			double starterRelative = this.starter.error() / this.starter.mean();
+			double bareRelative = this.bare.error() / this.bare.mean();
+			return ratio() * Math.sqrt(starterRelative * starterRelative + bareRelative * bareRelative);
+		}
+
+		/** What the starter adds to each operation, microseconds. */
+		double addedMicros() {
+			return this.starter.microsPerOperation() - this.bare.microsPerOperation();
+		}
+
+	}
+
+	record Result(List<Comparison> comparisons, List<ClientCpu> clientCpu, Settings settings) {
+
+	}
+
+}

@@ -1,0 +1,130 @@
+package dev.neonstarter.benchmarks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One unit of work through the pooled DataSource, as an application does it: borrow, one statement, return.
+ * {@code pool=starter} is the starter's {@code neonPooledDataSource} built by the real auto-configuration
+ * (breaker guard, statement listener with {@code neon.queries} and the slow-query log, HikariCP meters);
+ * {@code pool=bare} is a plain {@link HikariDataSource} with every setting copied from it. Both go through the
+ * topology's PgBouncer (TLS) to the same PostgreSQL. Run by {@link PoolOverhead}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+public class PoolOverheadBenchmark {
+
+	static final String TABLE = "bench_events";
+
+	@Param({ "starter", "bare" })
+	public String pool;
+
+	private StarterApplication starter;
+
+	private HikariDataSource dataSource;
+
+	@Setup(Level.Trial)
+	public void setUp() throws SQLException {
+		StarterApplication application = StarterApplication.start(BenchmarkDatabase.fromSystemProperties(),
+				"neon.slow-query-threshold=1s");
+		NeonHikariDataSource pooled = application.pooledDataSource();
+		if ("starter".equals(this.pool)) {
+			application.checkInstrumented();
+			this.starter = application;
+			this.dataSource = pooled;
+		}
+		else {
+			this.dataSource = sameSettingsAs(pooled);
+			// Only the plain pool is left in this JVM.
+			application.close();
+		}
+	}
+
+	@TearDown(Level.Trial)
+	public void tearDown() {
+		if (this.starter != null) {
+			this.starter.close();
+		}
+		else {
+			this.dataSource.close();
+		}
+	}
+
+	@Benchmark
+	public int select1() throws SQLException {
+		return select1(this.dataSource);
+	}
+
+	@Benchmark
+	public int insert() throws SQLException {
+		return insert(this.dataSource);
+	}
+
+	static int select1(DataSource dataSource) throws SQLException {
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement statement = connection.prepareStatement("SELECT 1");
+				ResultSet result = statement.executeQuery()) {
+			result.next();
+			return result.getInt(1);
+		}
+	}
+
+	static int insert(DataSource dataSource) throws SQLException {
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement statement = connection
+					.prepareStatement("INSERT INTO " + TABLE + " (payload) VALUES (?)")) {
+			statement.setString(1, "benchmark");
+			return statement.executeUpdate();
+		}
+	}
+
+	/** A plain HikariCP pool with the starter pool's connection and pool settings, and nothing else. */
+	static HikariDataSource sameSettingsAs(HikariDataSource source) {
+		HikariDataSource bare = new HikariDataSource();
+		bare.setPoolName("bare-hikari");
+		bare.setDriverClassName(source.getDriverClassName());
+		bare.setJdbcUrl(source.getJdbcUrl());
+		bare.setUsername(source.getUsername());
+		bare.setPassword(source.getPassword());
+		Properties properties = new Properties();
+		properties.putAll(source.getDataSourceProperties());
+		bare.setDataSourceProperties(properties);
+		bare.setMaximumPoolSize(source.getMaximumPoolSize());
+		bare.setMinimumIdle(source.getMinimumIdle());
+		bare.setConnectionTimeout(source.getConnectionTimeout());
+		bare.setValidationTimeout(source.getValidationTimeout());
+		bare.setIdleTimeout(source.getIdleTimeout());
+		bare.setKeepaliveTime(source.getKeepaliveTime());
+		bare.setMaxLifetime(source.getMaxLifetime());
+		bare.setLeakDetectionThreshold(source.getLeakDetectionThreshold());
+		bare.setAutoCommit(source.isAutoCommit());
+		bare.setReadOnly(source.isReadOnly());
+		bare.setTransactionIsolation(source.getTransactionIsolation());
+		bare.setConnectionTestQuery(source.getConnectionTestQuery());
+		bare.setConnectionInitSql(source.getConnectionInitSql());
+		bare.setCatalog(source.getCatalog());
+		bare.setSchema(source.getSchema());
+		return bare;
+	}
+
+}

@@ -1,0 +1,343 @@
+package dev.neonstarter.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.neonstarter.benchmarks.ConnectionStorm.Outcome;
+
+/** {@code RESULTS.md}: the machine, the command, the raw numbers, the ratios and whether the goals were met. */
+final class Report {
+
+	/** Per operation, the starter may cost at most this fraction of bare HikariCP's throughput. */
+	static final double THROUGHPUT_GOAL = 0.97;
+
+	private final StringBuilder text = new StringBuilder();
+
+	private Report() {
+	}
+
+	static String markdown(BenchmarkSuite.Results results, String plot) {
+		Report report = new Report();
+		report.header(results, plot);
+		report.summary(results);
+		report.machine(results);
+		if (results.poolOverhead() != null) {
+			report.poolOverhead(results.poolOverhead());
+		}
+		if (results.startup() != null) {
+			report.startup(results.startup());
+		}
+		if (results.load() != null) {
+			report.load(results.load());
+		}
+		if (results.storm() != null) {
+			report.storm(results.storm());
+		}
+		return report.text.toString();
+	}
+
+	private void header(BenchmarkSuite.Results results, String plot) {
+		line("# Benchmarks: the starter next to plain HikariCP and Spring Boot");
+		line();
+		line("Written by `%s` on %s in %s%s. Everything ran on this one machine, side by side, so compare numbers"
+				+ " within this file only.", results.command(), results.startedAt(), minutes(results.duration()),
+				results.quick() ? " — **a `--quick` smoke run: too short to judge the goals by**" : "");
+		line("Re-run with `benchmarks/run.sh` (about 12 minutes; `--quick` for a smoke run of a few minutes written to"
+				+ " `benchmarks/target/quick/`). Each section below says how its numbers were made; the code is in"
+				+ " `benchmarks/harness/src/main/java/dev/neonstarter/benchmarks/`.");
+		line();
+		line("![results](%s)", plot);
+		line();
+	}
+
+	private void summary(BenchmarkSuite.Results results) {
+		line("## Summary");
+		line();
+		line("| measurement | result | goal | met |");
+		line("|---|---|---|---|");
+		if (results.poolOverhead() != null) {
+			for (PoolOverhead.Comparison comparison : results.poolOverhead().comparisons()) {
+				line("| 1. %s through the pooled DataSource | starter / bare HikariCP throughput = **%.3f ± %.3f** (%+.1f µs per operation) | ≥ %.2f | %s |",
+						operationName(comparison.operation()), comparison.ratio(), comparison.ratioError(),
+						comparison.addedMicros(), THROUGHPUT_GOAL, throughputVerdict(comparison));
+			}
+			for (PoolOverhead.ClientCpu cpu : results.poolOverhead().clientCpu()) {
+				line("| 1. %s: CPU time of the calling thread | the starter adds **%+.2f ± %.2f µs** per operation (%.2f vs %.2f µs) | — | — |",
+						operationName(cpu.operation()), cpu.added(), cpu.addedError(), cpu.starter().mean(), cpu.bare().mean());
+			}
+		}
+		if (results.startup() != null) {
+			StartupComparison.Result startup = results.startup();
+			line("| 2. JVM start to `ApplicationReadyEvent` (medians of %d) | %s ms with the starter, %s ms with Boot's DataSource + Flyway: **%+.0f ms, × %.3f** (its dependencies alone: %+.0f ms) | ≤ +%.0f ms (10 %% or 150 ms) | %s |",
+					startup.uptimes(StartupComparison.STARTER).size(), Stats.format(startup.median(StartupComparison.STARTER)),
+					Stats.format(startup.median(StartupComparison.BOOT)), startup.addedMillis(), startup.ratio(),
+					startup.median(StartupComparison.DEPENDENCIES) - startup.median(StartupComparison.BOOT),
+					startup.allowedMillis(), startup.goalMet() ? "yes" : "**no**");
+		}
+		if (results.load() != null) {
+			Wrk.Result steady = results.load().steady();
+			SampleAppLoad.Restart restart = results.load().restart();
+			line("| 3. sample app, %d clients, pool of %d, through PgBouncer | **%.0f requests/s, p99 %.1f ms**, %d errors in %d requests | 0 errors | %s |",
+					SampleAppLoad.CONNECTIONS, SampleAppLoad.POOL_SIZE, steady.requestsPerSecond(), steady.latencyMillis("p99"),
+					steady.errors(), steady.requests(), (steady.errors() == 0) ? "yes" : "**no**");
+			line("| 3. the same load while PostgreSQL restarts once | **%d failed** of %d requests; recovered %s after the restart began (restart took %d ms) | reported | — |",
+					restart.load().errors(), restart.load().requests(), recovery(restart), restart.started() - restart.stopping());
+		}
+		if (results.storm() != null) {
+			for (boolean breaker : new boolean[] { true, false }) {
+				String waves = results.storm()
+					.waves()
+					.stream()
+					.filter((wave) -> wave.breaker() == breaker)
+					.map((wave) -> "wave " + wave.number() + ": median " + Stats.format(Stats.median(wave.waits())) + " ms, max "
+							+ Stats.format(Stats.max(wave.waits())) + " ms")
+					.collect(Collectors.joining("; "));
+				line("| 4. %d callers, pool of 10, endpoint down, breaker **%s** | %s | reported | — |",
+						results.storm().settings().callers(), breaker ? "on" : "off", waves);
+			}
+		}
+		line();
+	}
+
+	private void machine(BenchmarkSuite.Results results) {
+		Machine machine = results.machine();
+		line("## Machine and command");
+		line();
+		line("- command: `%s`%s", results.command(), results.quick() ? " (smoke run)" : "");
+		line("- CPUs (`nproc`): %d — %s", machine.cpus(), machine.cpuModel());
+		line("- RAM: %s", machine.memory());
+		line("- JDK: %s", machine.jdk());
+		line("- OS: %s", machine.os());
+		line("- %s; %s; %s", machine.postgres(), machine.pgbouncer(), machine.wrk());
+		line("- commit: %s", machine.commit());
+		line("- load (`uptime`) before: `%s`", results.uptimeBefore());
+		line("- load (`uptime`) after: `%s`", results.uptimeAfter());
+		line("- time per measurement: %s", results.durations()
+			.entrySet()
+			.stream()
+			.map((entry) -> entry.getKey() + " " + minutes(entry.getValue()))
+			.collect(Collectors.joining(", ")));
+		line();
+		line("Load averages well above 0 mean other processes shared the two cores during the run: every number"
+				+ " below is then lower (throughput) or higher (latency, startup) than on a quiet machine, and noisier;"
+				+ " the comparisons within a measurement stay fair because both sides ran interleaved.");
+		line();
+	}
+
+	private void poolOverhead(PoolOverhead.Result result) {
+		PoolOverhead.Settings settings = result.settings();
+		line("## 1. Per-operation overhead (JMH)");
+		line();
+		line("Borrow a connection, run one statement, return it; one thread; through the topology's PgBouncer (TLS,"
+				+ " transaction mode) to PostgreSQL, the same for both pools. **starter**: `neonPooledDataSource` built by"
+				+ " the real auto-configuration in a Spring Boot context (breaker guard on, `neon.queries` timer on a"
+				+ " Prometheus registry, slow-query listener, HikariCP meters). **bare**: a `HikariDataSource` with every"
+				+ " setting copied from it and nothing else. JMH: %d × %d s warm-up, %d × %d s measured per fork, forks in"
+				+ " the order %s; the error is JMH's 99.9 %% confidence half-width over all %d measured iterations, and the"
+				+ " ratio's error is propagated from both (relative errors added in quadrature).",
+				settings.warmupIterations(), settings.iterationSeconds(), settings.measurementIterations(),
+				settings.iterationSeconds(), settings.quick() ? "bare, starter" : "bare, starter, starter, bare",
+				settings.iterationsPerPool());
+		line();
+		line("| operation | pool | ops/s | ± (99.9 %%) | µs/op |");
+		line("|---|---|---|---|---|");
+		for (PoolOverhead.Comparison comparison : result.comparisons()) {
+			for (String pool : List.of("starter", "bare")) {
+				PoolOverhead.Score score = pool.equals("starter") ? comparison.starter() : comparison.bare();
+				line("| %s | %s | %.1f | %.1f | %.1f |", operationName(comparison.operation()), pool, score.mean(),
+						score.error(), score.microsPerOperation());
+			}
+		}
+		line();
+		line("| operation | starter / bare | added per operation | goal ≥ %.2f |", THROUGHPUT_GOAL);
+		line("|---|---|---|---|");
+		for (PoolOverhead.Comparison comparison : result.comparisons()) {
+			line("| %s | %.3f ± %.3f | %+.1f µs | %s |", operationName(comparison.operation()), comparison.ratio(),
+					comparison.ratioError(), comparison.addedMicros(), throughputVerdict(comparison));
+		}
+		line();
+		line("Wall-clock throughput on two shared cores is noisy (PgBouncer, PostgreSQL and the benchmark thread take"
+				+ " turns on them, and other load adds its own). What the starter itself adds is CPU work on the"
+				+ " calling thread, so it is also measured directly: the calling thread's CPU time"
+				+ " (`ThreadMXBean.getCurrentThreadCpuTime`) per operation, both pools in one JVM, in alternating"
+				+ " blocks of %d operations (%d blocks per pool after %d warm-up blocks; ± is the 99.9 %% confidence"
+				+ " half-width over blocks). The wall time of one operation (round trip through PgBouncer included) is"
+				+ " in the first table.", PoolOverhead.BLOCK, settings.cpuBlocks(), settings.cpuBlocks() / 4);
+		line();
+		line("| operation | client CPU µs/op, starter | client CPU µs/op, bare | added by the starter | share of a bare operation's wall time |");
+		line("|---|---|---|---|---|");
+		for (PoolOverhead.ClientCpu cpu : result.clientCpu()) {
+			PoolOverhead.Comparison comparison = result.comparisons()
+				.stream()
+				.filter((candidate) -> candidate.operation().equals(cpu.operation()))
+				.findFirst()
+				.orElseThrow();
+			line("| %s | %.2f ± %.2f | %.2f ± %.2f | **%+.2f ± %.2f µs** | %.1f %% |", operationName(cpu.operation()),
+					cpu.starter().mean(), cpu.starter().error(), cpu.bare().mean(), cpu.bare().error(), cpu.added(),
+					cpu.addedError(), 100 * cpu.added() / comparison.bare().microsPerOperation());
+		}
+		line();
+	}
+
+	private void startup(StartupComparison.Result result) {
+		line("## 2. Startup");
+		line();
+		line("`StartupApp` (a `@SpringBootApplication` with one Flyway migration) in a fresh JVM per run, on a new"
+				+ " database per run so that every run migrates. **boot**: Spring Boot's own DataSource (HikariCP on"
+				+ " the PgBouncer endpoint) and Flyway (`spring.flyway.url` on the direct endpoint), both `verify-full`;"
+				+ " classpath: `spring-boot-starter-jdbc`, `spring-boot-starter-flyway`, PostgreSQL driver. **starter**:"
+				+ " the same app and database with `neon-spring-boot-starter`'s classpath added and `neon.url`/"
+				+ "`neon.direct-url` set (so also Actuator, Micrometer/Prometheus, Resilience4j, the TLS check at"
+				+ " startup). **dependencies**: the starter's classpath with `neon.enabled=false` and boot's"
+				+ " configuration, to tell the starter's dependencies from its own auto-configuration. %d rounds after"
+				+ " one discarded run of each; the order of the variants rotates from round to round. Time = JVM uptime"
+				+ " when `ApplicationReadyEvent` fires (so JVM start and class loading count). Process CPU time,"
+				+ " classes loaded and bean definitions at that moment say where the time goes, and vary less with"
+				+ " other load than wall time.", result.uptimes(StartupComparison.BOOT).size());
+		line();
+		line("| variant | runs, ms (in order) | median | min | max | `SpringApplication.run` | process CPU ms | classes loaded | beans |");
+		line("|---|---|---|---|---|---|---|---|---|");
+		for (String variant : StartupComparison.VARIANTS) {
+			List<Long> uptimes = result.uptimes(variant);
+			line("| %s | %s | **%s** | %s | %s | %s | %s | %s | %s |", variant,
+					uptimes.stream().map(String::valueOf).collect(Collectors.joining(", ")), Stats.format(Stats.median(uptimes)),
+					Stats.format(Stats.min(uptimes)), Stats.format(Stats.max(uptimes)),
+					Stats.format(result.median(variant, StartupComparison.Run::springMillis)),
+					Stats.format(result.median(variant, StartupComparison.Run::cpuMillis)),
+					Stats.format(result.median(variant, StartupComparison.Run::classes)),
+					Stats.format(result.median(variant, StartupComparison.Run::beans)));
+		}
+		line();
+		line("Every column after the runs is a median over the runs.");
+		line();
+		line("Added by the starter: **%+.0f ms** (× %.3f); allowed: +%.0f ms (the larger of 10 %% and 150 ms). Goal met: %s."
+				+ " Of that, the starter's dependencies alone (`dependencies` − `boot`): %+.0f ms; its own"
+				+ " auto-configuration (`starter` − `dependencies`): %+.0f ms.", result.addedMillis(), result.ratio(),
+				result.allowedMillis(), result.goalMet() ? "**yes**" : "**no**",
+				result.median(StartupComparison.DEPENDENCIES) - result.median(StartupComparison.BOOT),
+				result.median(StartupComparison.STARTER) - result.median(StartupComparison.DEPENDENCIES));
+		line();
+	}
+
+	private void load(SampleAppLoad.Result result) {
+		SampleAppLoad.Settings settings = result.settings();
+		Wrk.Result steady = result.steady();
+		SampleAppLoad.Restart restart = result.restart();
+		line("## 3. The sample app under load");
+		line();
+		line("The sample app's executable jar (`--spring.profiles.active=prod`, `-Xmx1g`, Tomcat's default 200"
+				+ " threads) in its own JVM, `neon.url` on the topology's PgBouncer (TLS, transaction mode, %d server"
+				+ " connections, Neon's `query_wait_timeout` of 120 s), pool `neon-pooled` of %d (checked on"
+				+ " `/actuator/prometheus`). wrk (%d threads, %d connections, 30 s timeout) on loopback with"
+				+ " `notes.lua`: 4 × `GET /api/notes/{id}` of %d seeded notes for each `POST /api/notes` (`GET"
+				+ " /api/notes` lists every note, and the table grows under load, so it is not part of the mix). %d s"
+				+ " warm-up (not counted), then %d s measured. wrk, the app, PgBouncer and PostgreSQL share the two"
+				+ " cores.", BenchmarkSuite.PGBOUNCER_SERVER_POOL, SampleAppLoad.POOL_SIZE, Wrk.THREADS,
+				SampleAppLoad.CONNECTIONS, SampleAppLoad.SEEDED_NOTES, settings.warmupSeconds(), settings.steadySeconds());
+		line();
+		line("| run | requests | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | failed responses | socket errors |");
+		line("|---|---|---|---|---|---|---|---|---|---|");
+		loadRow("steady", steady);
+		loadRow("PostgreSQL restart", restart.load());
+		line();
+		line("Restart: %d s into a %d s run, `PostgresServer.stop()` (fast shutdown: sessions terminated) then"
+				+ " `start()` on the same port and data; PostgreSQL was gone for **%d ms** (stop %d ms, start %d ms)."
+				+ " The app runs with the starter's defaults (HikariCP connection timeout 15 s, the `neon` breaker;"
+				+ " `POST /api/notes` goes through `NeonOperations`, which retries transient failures, `GET` does not)."
+				+ " PgBouncer holds queries while it has no server connection (up to `query_wait_timeout`), and when"
+				+ " an attempt to connect to PostgreSQL failed it waits `server_login_retry` (15 s, PgBouncer's default,"
+				+ " unchanged here) before the next: whether it tried while PostgreSQL was down decides between a"
+				+ " sub-second dip and a stall of about 15 s, at the end of which the requests queued for a pool"
+				+ " connection time out (HikariCP's 15 s).",
+				settings.restartAtSecond(), settings.restartRunSeconds(), restart.started() - restart.stopping(),
+				restart.stopped() - restart.stopping(), restart.started() - restart.stopped());
+		line();
+		line("- failed requests: **%d** (%s; socket errors %d)", restart.load().errors(),
+				restart.load().statusSummary().stream().filter((s) -> !s.matches(".* x [23]\\d\\d")).collect(Collectors.joining(", ")),
+				restart.load().socketErrors());
+		line("- last failed response: %s after the restart began", (restart.lastFailureMillis() > 0)
+				? restart.lastFailureMillis() + " ms" : "none");
+		line("- longest time without a successful response: %d ms", restart.longestStallMillis());
+		line("- successful responses back to 90 %% of the rate before (%.0f/s): %s after the restart began",
+				restart.throughputBefore(), (restart.throughputBackMillis() < 0) ? "not within the run"
+						: restart.throughputBackMillis() + " ms");
+		line("- **time to recovery** (no more failures and full throughput): %s after the restart began, %s after"
+				+ " PostgreSQL accepted connections again", recovery(restart),
+				(restart.recoveryMillis() < 0) ? "-" : Math.max(0, restart.recoveryMillis() - (restart.started() - restart.stopping())) + " ms");
+		line("- responses by status over the run: %s", String.join(", ", restart.load().statusSummary()));
+		line();
+	}
+
+	private void loadRow(String name, Wrk.Result result) {
+		line("| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d |", name, result.requests(),
+				result.requestsPerSecond(), result.latencyMillis("p50"), result.latencyMillis("p90"),
+				result.latencyMillis("p99"), result.latencyMillis("p99.9"), result.latencyMillis("max"),
+				result.failedResponses(), result.socketErrors());
+	}
+
+	private void storm(ConnectionStorm.Result result) {
+		line("## 4. Connection storm");
+		line();
+		line("The starter's pooled DataSource (pool of 10, connection timeout %d ms) in a Spring Boot context, with"
+				+ " the `neon` breaker guarding it (`neon.resilience.fail-fast=true`, the default; breaker defaults:"
+				+ " opens when ≥ 50 %% of ≥ 5 calls in 30 s failed, stays open 5 s) and without"
+				+ " (`neon.resilience.fail-fast=false`). Just before the outage 100 concurrent callers used the pool (so it"
+				+ " holds connections used a moment ago, and the breaker has 100 successes in its window). Then the pooled"
+				+ " endpoint goes down (PgBouncer stopped: open connections reset, new ones refused) and %d platform"
+				+ " threads, released together, each borrow a connection and run `SELECT 1`; wave 2 is the same again"
+				+ " as soon as wave 1 has ended (clients retrying). Wait = from the call to `getConnection()` until the"
+				+ " statement ran or an exception reached the caller. The breaker only learns of the outage from"
+				+ " failures that reach it: a caller that has passed it before it opened waits in HikariCP's queue"
+				+ " until the connection timeout whatever the breaker does next.", result.settings().connectionTimeoutMillis(),
+				result.settings().callers());
+		line();
+		line("| breaker | wave | pool connections at release | median ms | p99 ms | max ms | %s |",
+				List.of(Outcome.values()).stream().map((outcome) -> outcome.label).collect(Collectors.joining(" | ")));
+		line("|---|---|---|---|---|---|---|---|---|---|");
+		for (ConnectionStorm.Wave wave : result.waves()) {
+			Map<Outcome, Long> outcomes = wave.outcomes();
+			line("| %s | %d | %d | %s | %s | %s | %s |", wave.breaker() ? "on" : "off", wave.number(), wave.connections(),
+					Stats.format(Stats.median(wave.waits())), Stats.format(Stats.percentile(wave.waits(), 99)),
+					Stats.format(Stats.max(wave.waits())), List.of(Outcome.values())
+						.stream()
+						.map((outcome) -> String.valueOf(outcomes.getOrDefault(outcome, 0L)))
+						.collect(Collectors.joining(" | ")));
+		}
+		line();
+	}
+
+	private static String throughputVerdict(PoolOverhead.Comparison comparison) {
+		double low = comparison.ratio() - comparison.ratioError();
+		if (low >= THROUGHPUT_GOAL) {
+			return "**yes**";
+		}
+		if (comparison.ratio() >= THROUGHPUT_GOAL) {
+			return "yes by the mean, not beyond the error";
+		}
+		return (comparison.ratio() + comparison.ratioError() >= THROUGHPUT_GOAL) ? "**no** by the mean, within the error"
+				: "**no**";
+	}
+
+	private static String recovery(SampleAppLoad.Restart restart) {
+		return (restart.recoveryMillis() < 0) ? "not within the run" : restart.recoveryMillis() + " ms";
+	}
+
+	private static String operationName(String operation) {
+		return operation.equals("select1") ? "borrow + `SELECT 1` + return" : "borrow + one-row `INSERT` + return";
+	}
+
+	private static String minutes(Duration duration) {
+		return String.format("%d min %02d s", duration.toMinutes(), duration.toSecondsPart());
+	}
+
+	private void line(String format, Object... args) {
+		this.text.append(String.format(format, args)).append('\n');
+	}
+
+	private void line() {
+		this.text.append('\n');
+	}
+
+}

@@ -1,0 +1,195 @@
+package dev.neonstarter.benchmarks;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+
+/**
+ * Measurement 3: the sample app's executable jar in its own JVM on the topology, loaded by wrk on loopback with
+ * {@value #CONNECTIONS} connections against its pool of {@value #POOL_SIZE}: first steady load, then the same
+ * load while PostgreSQL restarts once behind PgBouncer.
+ */
+final class SampleAppLoad {
+
+	static final int CONNECTIONS = 200;
+
+	static final int POOL_SIZE = 10;
+
+	static final int SEEDED_NOTES = 100;
+
+	private SampleAppLoad() {
+	}
+
+	static Result run(NeonTestTopology topology, BuildOutputs build, Settings settings, Path workDirectory)
+			throws IOException, InterruptedException {
+		String database = topology.createDatabase();
+		int port = freePort();
+		Path log = workDirectory.resolve("sample-app.log");
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xms1g", "-Xmx1g", "-jar", build.sampleAppJar().toString(), "--spring.profiles.active=prod",
+				"--server.port=" + port, "--neon.pooled.hikari.maximum-pool-size=" + POOL_SIZE));
+		BenchmarkDatabase.of(topology, database).starterProperties().forEach((property) -> command.add("--" + property));
+		Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		try {
+			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+			awaitReady(http, port, app, log);
+			for (int i = 0; i < SEEDED_NOTES; i++) {
+				HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/notes"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"seed " + i + "\"}"))
+					.build(), HttpResponse.BodyHandlers.ofString());
+				if (created.statusCode() != 201) {
+					throw new IllegalStateException("Seeding failed: " + created.statusCode() + " " + created.body());
+				}
+			}
+			String metrics = get(http, port, "/actuator/prometheus").body();
+			if (!metrics.contains("hikaricp_connections_max{pool=\"neon-pooled\"} " + POOL_SIZE + ".0")) {
+				throw new IllegalStateException("The sample app's pool is not " + POOL_SIZE + " connections");
+			}
+
+			Wrk wrk = Wrk.in(workDirectory);
+			Wrk.Result warmup = wrk.start(port, CONNECTIONS, settings.warmupSeconds(), SEEDED_NOTES).await();
+			System.out.printf("load warm-up: %.0f requests/s, %d errors%n", warmup.requestsPerSecond(), warmup.errors());
+			Wrk.Result steady = wrk.start(port, CONNECTIONS, settings.steadySeconds(), SEEDED_NOTES).await();
+			System.out.printf("load steady: %.0f requests/s, p99 %.1f ms, %d errors%n", steady.requestsPerSecond(),
+					steady.latencyMillis("p99"), steady.errors());
+
+			Wrk.Run running = wrk.start(port, CONNECTIONS, settings.restartRunSeconds(), SEEDED_NOTES);
+			Thread.sleep(settings.restartAtSecond() * 1000L);
+			long stopping = System.currentTimeMillis();
+			topology.postgres().stop();
+			long stopped = System.currentTimeMillis();
+			topology.postgres().start();
+			long started = System.currentTimeMillis();
+			Wrk.Result restart = running.await();
+			Restart outage = new Restart(restart, stopping, stopped, started);
+			System.out.printf("load with a PostgreSQL restart: %d failed requests, recovered %d ms after the restart began%n",
+					restart.errors(), outage.recoveryMillis());
+			return new Result(steady, outage, settings);
+		}
+		finally {
+			app.destroy();
+			if (!app.waitFor(30, TimeUnit.SECONDS)) {
+				app.destroyForcibly();
+			}
+		}
+	}
+
+	private static void awaitReady(HttpClient http, int port, Process app, Path log) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+		while (System.nanoTime() < deadline) {
+			if (!app.isAlive()) {
+				throw new IllegalStateException("The sample app exited: see " + log);
+			}
+			try {
+				if (get(http, port, "/actuator/health/readiness").statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			Thread.sleep(200);
+		}
+		throw new IllegalStateException("The sample app did not become ready: see " + log);
+	}
+
+	private static HttpResponse<String> get(HttpClient http, int port, String path) throws IOException, InterruptedException {
+		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/** How long wrk loads the app. */
+	record Settings(int warmupSeconds, int steadySeconds, int restartRunSeconds, int restartAtSecond) {
+
+		static Settings of(boolean quick) {
+			// After the restart, the run goes on long enough for PgBouncer's server_login_retry (15 s).
+			return quick ? new Settings(3, 5, 25, 4) : new Settings(15, 30, 40, 10);
+		}
+
+	}
+
+	/**
+	 * The run during which PostgreSQL restarted: stopped between {@code stopping} and {@code stopped}, accepting
+	 * connections again from {@code started} (epoch ms).
+	 */
+	record Restart(Wrk.Result load, long stopping, long stopped, long started) {
+
+		/** Successful responses per second before the restart, from the second second of the run on. */
+		double throughputBefore() {
+			Map<Long, long[]> before = this.load.timeline().subMap(this.load.startMillis() + 2000, this.stopping - 100);
+			return before.values().stream().mapToLong((counts) -> counts[0]).sum() / (before.size() / 10.0);
+		}
+
+		/** End of the last 100 ms with a failed response, in ms after the restart began; 0 if none failed. */
+		long lastFailureMillis() {
+			return this.load.timeline()
+				.entrySet()
+				.stream()
+				.filter((entry) -> entry.getValue()[1] > 0)
+				.mapToLong((entry) -> entry.getKey() + 100 - this.stopping)
+				.max()
+				.orElse(0);
+		}
+
+		/**
+		 * When successful responses were back to 90 % of the rate before the restart (over the following
+		 * second), in ms after the restart began; -1 if never within the run.
+		 */
+		long throughputBackMillis() {
+			double target = 0.9 * throughputBefore() / 10;
+			List<Long> buckets = new ArrayList<>(this.load.timeline().subMap(this.stopping - 100, Long.MAX_VALUE).keySet());
+			for (int i = 0; i + 10 <= buckets.size(); i++) {
+				long from = buckets.get(i);
+				double rate = this.load.timeline().subMap(from, from + 1000).values().stream().mapToLong((c) -> c[0]).sum() / 10.0;
+				if (from + 100 >= this.started && rate >= target) {
+					return Math.max(0, from - this.stopping);
+				}
+			}
+			return -1;
+		}
+
+		/** The longest time without a single successful response from the restart on, ms. */
+		long longestStallMillis() {
+			long previous = this.stopping;
+			long longest = 0;
+			for (Map.Entry<Long, long[]> bucket : this.load.timeline().tailMap(this.stopping - 100).entrySet()) {
+				if (bucket.getValue()[0] > 0) {
+					longest = Math.max(longest, bucket.getKey() - previous);
+					previous = bucket.getKey() + 100;
+				}
+			}
+			return longest;
+		}
+
+		/** From the start of the restart until no more failures and full throughput. */
+		long recoveryMillis() {
+			long throughputBack = throughputBackMillis();
+			return (throughputBack < 0) ? -1 : Math.max(lastFailureMillis(), throughputBack);
+		}
+
+	}
+
+	record Result(Wrk.Result steady, Restart restart, Settings settings) {
+
+	}
+
+}

@@ -1,0 +1,156 @@
+package dev.neonstarter.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.benchmarks.startup.StartupApp;
+
+/**
+ * Measurement 2: the time to {@code ApplicationReadyEvent} of {@link StartupApp} in fresh JVMs, each run on a
+ * new database so that every run migrates. Variants: Spring Boot's own DataSource + Flyway auto-configuration
+ * ({@value #BOOT}), the Neon starter ({@value #STARTER}), and in between the starter's classpath with
+ * {@code neon.enabled=false} and Boot's configuration ({@value #DEPENDENCIES}), which tells what the starter's
+ * dependencies (Actuator, Micrometer, Resilience4j) cost apart from its own auto-configuration. The order of
+ * the variants rotates from round to round.
+ */
+final class StartupComparison {
+
+	static final String BOOT = "boot";
+
+	static final String STARTER = "starter";
+
+	static final String DEPENDENCIES = "dependencies";
+
+	static final List<String> VARIANTS = List.of(BOOT, DEPENDENCIES, STARTER);
+
+	private StartupComparison() {
+	}
+
+	static Result run(NeonTestTopology topology, BuildOutputs build, int rounds) throws IOException, InterruptedException {
+		List<Run> runs = new ArrayList<>();
+		List<String> order = new ArrayList<>(VARIANTS);
+		// One discarded start of each first: the page cache then holds every classpath.
+		for (String variant : order) {
+			start(topology, build, variant, -1);
+		}
+		for (int i = 0; i < rounds; i++) {
+			for (String variant : order) {
+				Run run = start(topology, build, variant, i);
+				System.out.printf("startup %-12s run %2d: ready after %d ms (JVM uptime), %d ms CPU, %d classes, %d beans%n",
+						variant, i + 1, run.jvmUptimeMillis(), run.cpuMillis(), run.classes(), run.beans());
+				runs.add(run);
+			}
+			Collections.rotate(order, 1);
+		}
+		return new Result(runs);
+	}
+
+	private static Run start(NeonTestTopology topology, BuildOutputs build, String variant, int index)
+			throws IOException, InterruptedException {
+		String database = topology.createDatabase();
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-cp", variant.equals(BOOT) ? build.bootOnlyClasspath() : build.withStarterClasspath(),
+				StartupApp.class.getName(), "--spring.main.banner-mode=off"));
+		if (variant.equals(STARTER)) {
+			BenchmarkDatabase.of(topology, database).starterProperties().forEach((property) -> command.add("--" + property));
+		}
+		else {
+			String tls = "sslmode=verify-full&sslrootcert=" + topology.certificates().caCertificate().toAbsolutePath();
+			// What a Spring Boot user on Neon writes by hand: the pooler for the application, the direct
+			// endpoint for Flyway.
+			command.add("--spring.datasource.url=jdbc:postgresql://localhost:" + topology.pgbouncer().port() + "/"
+					+ database + "?" + tls + "&prepareThreshold=0");
+			command.add("--spring.datasource.username=" + NeonTestTopology.APP_USER);
+			command.add("--spring.datasource.password=" + NeonTestTopology.APP_PASSWORD);
+			command.add("--spring.flyway.url=jdbc:postgresql://localhost:" + topology.postgres().port() + "/" + database
+					+ "?" + tls);
+			command.add("--spring.flyway.user=" + NeonTestTopology.APP_USER);
+			command.add("--spring.flyway.password=" + NeonTestTopology.APP_PASSWORD);
+			if (variant.equals(DEPENDENCIES)) {
+				command.add("--neon.enabled=false");
+			}
+		}
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Deque<String> tail = new ArrayDeque<>();
+		String ready = null;
+		try (BufferedReader output = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			for (String line = output.readLine(); line != null; line = output.readLine()) {
+				if (line.startsWith(StartupApp.READY)) {
+					ready = line;
+				}
+				tail.addLast(line);
+				if (tail.size() > 40) {
+					tail.removeFirst();
+				}
+			}
+		}
+		if (!process.waitFor(120, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+		}
+		if (ready == null || process.exitValue() != 0) {
+			throw new IllegalStateException("The " + variant + " startup app did not become ready:\n" + String.join("\n", tail));
+		}
+		String[] fields = ready.split(" ");
+		return new Run(variant, index, Long.parseLong(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
+				Long.parseLong(fields[4]), Long.parseLong(fields[5]));
+	}
+
+	/**
+	 * One start: JVM uptime at {@code ApplicationReadyEvent}, the event's own time taken by {@code run}, the
+	 * process's CPU time, classes loaded and bean definitions at that moment.
+	 */
+	record Run(String variant, int index, long jvmUptimeMillis, long springMillis, long cpuMillis, long classes,
+			long beans) {
+
+	}
+
+	record Result(List<Run> runs) {
+
+		List<Long> values(String variant, ToLongFunction<Run> metric) {
+			return this.runs.stream().filter((run) -> run.variant().equals(variant)).map(metric::applyAsLong).toList();
+		}
+
+		List<Long> uptimes(String variant) {
+			return values(variant, Run::jvmUptimeMillis);
+		}
+
+		double median(String variant) {
+			return Stats.median(uptimes(variant));
+		}
+
+		double median(String variant, ToLongFunction<Run> metric) {
+			return Stats.median(values(variant, metric));
+		}
+
+		double addedMillis() {
+			return median(STARTER) - median(BOOT);
+		}
+
+		double ratio() {
+			return median(STARTER) / median(BOOT);
+		}
+
+		/** The goal: at most 10 % or 150 ms added, whichever is larger. */
+		double allowedMillis() {
+			return Math.max(0.10 * median(BOOT), 150);
+		}
+
+		boolean goalMet() {
+			return addedMillis() <= allowedMillis();
+		}
+
+	}
+
+}

@@ -1,0 +1,41 @@
+package dev.neonstarter.benchmarks;
+
+import java.util.Collection;
+
+/** Order statistics of small samples (nearest rank). */
+final class Stats {
+
+	private Stats() {
+	}
+
+	static double median(Collection<? extends Number> values) {
+		return percentile(values, 50);
+	}
+
+	/** The nearest-rank percentile: the smallest value with at least {@code p} % of the sample at or below it. */
+	static double percentile(Collection<? extends Number> values, double p) {
+		if (values.isEmpty()) {
+			return Double.NaN;
+		}
+		double[] sorted = values.stream().mapToDouble(Number::doubleValue).sorted().toArray();
+		if (p == 50 && sorted.length % 2 == 0) {
+			return (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+		}
+		int rank = (int) Math.ceil(p / 100 * sorted.length);
+		return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+	}
+
+	static double max(Collection<? extends Number> values) {
+		return values.stream().mapToDouble(Number::doubleValue).max().orElse(Double.NaN);
+	}
+
+	static double min(Collection<? extends Number> values) {
+		return values.stream().mapToDouble(Number::doubleValue).min().orElse(Double.NaN);
+	}
+
+	static String format(double value) {
+		return Double.isNaN(value) ? "-" : (Math.abs(value) >= 100) ? String.format("%.0f", value)
+				: (Math.abs(value) >= 10) ? String.format("%.1f", value) : String.format("%.2f", value);
+	}
+
+}
