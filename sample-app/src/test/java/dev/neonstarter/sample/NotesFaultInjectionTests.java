@@ -80,6 +80,11 @@ class NotesFaultInjectionTests {
 			await().atMost(Duration.ofSeconds(60)).until(() -> this.breaker.getState() == CircuitBreaker.State.OPEN);
 			report("breaker open %d ms after the stop; failed requests until then: %d", stopped,
 					load.count((outcome) -> outcome.startedNanos() > stopped && outcome.status() != 201));
+			// Before the breaker opened, failures were "try again" (503 + Retry-After), never a 500.
+			assertThat(load.outcomes()).filteredOn((outcome) -> outcome.status() != 201).allSatisfy((outcome) -> {
+				assertThat(outcome.status()).isEqualTo(503);
+				assertThat(outcome.retryAfter()).isTrue();
+			});
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(status("/actuator/health/readiness")).isEqualTo(503));
 			assertThat(status("/actuator/health/liveness")).isEqualTo(200);
