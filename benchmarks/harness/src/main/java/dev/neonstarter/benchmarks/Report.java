@@ -245,7 +245,8 @@ final class Report {
 		line("Restart: %d s into a %d s run, `PostgresServer.stop()` (fast shutdown: sessions terminated) then"
 				+ " `start()` on the same port and data; PostgreSQL was gone for **%d ms** (stop %d ms, start %d ms)."
 				+ " The app runs with the starter's defaults (HikariCP connection timeout 15 s, the `neon` breaker;"
-				+ " `POST /api/notes` goes through `NeonOperations`, which retries transient failures, `GET` does not)."
+				+ " every endpoint goes through `NeonOperations`, which retries transient failures; a connection-level"
+				+ " failure that outlasts the retries, or an open breaker, is answered 503 + `Retry-After` at once)."
 				+ " PgBouncer holds queries while it has no server connection (up to `query_wait_timeout`), and when"
 				+ " an attempt to connect to PostgreSQL failed it waits `server_login_retry` (15 s, PgBouncer's default,"
 				+ " unchanged here) before the next: whether it tried while PostgreSQL was down decides between a"
@@ -282,7 +283,7 @@ final class Report {
 		line();
 		line("The starter's pooled DataSource (pool of 10, connection timeout %d ms) in a Spring Boot context, with"
 				+ " the `neon` breaker guarding it (`neon.resilience.fail-fast=true`, the default; breaker defaults:"
-				+ " opens when ≥ 50 %% of ≥ 5 calls in 30 s failed, stays open 5 s) and without"
+				+ " opens when ≥ 50 %% of ≥ 5 calls in 10 s failed, stays open 5 s) and without"
 				+ " (`neon.resilience.fail-fast=false`). Just before the outage 100 concurrent callers used the pool (so it"
 				+ " holds connections used a moment ago, and the breaker has 100 successes in its window). Then the pooled"
 				+ " endpoint goes down (PgBouncer stopped: open connections reset, new ones refused) and %d platform"
