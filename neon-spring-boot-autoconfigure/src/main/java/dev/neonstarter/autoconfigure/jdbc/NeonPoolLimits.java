@@ -34,10 +34,14 @@ final class NeonPoolLimits {
 	private NeonPoolLimits() {
 	}
 
-	/** The pooled pool against Neon's pooler limit (no connection needed). */
-	static void checkPooled(HikariDataSource pool, NeonConnectionString connection) {
+	/**
+	 * A pool on a pooler endpoint (the pooled one, or the read replica's) against Neon's pooler limit (no
+	 * connection needed).
+	 * @param sizeProperty the property that sets this pool's size, for the error message
+	 */
+	static void checkPooled(HikariDataSource pool, NeonConnectionString connection, String sizeProperty) {
 		if (connection.isPooledEndpoint() && pool.getMaximumPoolSize() > POOLER_MAX_CLIENT_CONNECTIONS) {
-			throw new NeonPoolSizeException(pool.getPoolName(), "neon.pooled.hikari.maximum-pool-size",
+			throw new NeonPoolSizeException(pool.getPoolName(), sizeProperty,
 					pool.getMaximumPoolSize(), POOLER_MAX_CLIENT_CONNECTIONS,
 					"Neon's pooler accepts from all clients together (max_client_conn)");
 		}

@@ -41,7 +41,8 @@ class NeonStartupChecks implements BeanPostProcessor {
 						"neon.read-replica.hikari.data-source-properties");
 			}
 			if (pooled || replica) {
-				NeonPoolLimits.checkPooled(dataSource, connection);
+				String prefix = pooled ? NeonDataSourceAutoConfiguration.POOLED_HIKARI : "neon.read-replica.hikari";
+				NeonPoolLimits.checkPooled(dataSource, connection, prefix + ".maximum-pool-size");
 			}
 			else {
 				checkDirectUrlOverride(dataSource);
