@@ -27,8 +27,22 @@ record BuildOutputs(Path root) {
 
 	/** The same application with neon-spring-boot-starter's runtime classpath added. */
 	String withStarterClasspath() {
+		return withClasspathOf("neon-spring-boot-starter");
+	}
+
+	/** The same application with Actuator and the Prometheus registry added, and no starter. */
+	String withActuatorClasspath() {
+		return withClasspathOf("benchmarks/classpath-boot-actuator");
+	}
+
+	/** The same application with the starter, Actuator and the Prometheus registry excluded from it. */
+	String withStarterWithoutActuatorClasspath() {
+		return withClasspathOf("benchmarks/classpath-starter-lean");
+	}
+
+	private String withClasspathOf(String module) {
 		Set<String> entries = new LinkedHashSet<>(List.of(bootOnlyClasspath().split(File.pathSeparator)));
-		entries.addAll(classpathFile("neon-spring-boot-starter"));
+		entries.addAll(classpathFile(module));
 		return String.join(File.pathSeparator, entries);
 	}
 

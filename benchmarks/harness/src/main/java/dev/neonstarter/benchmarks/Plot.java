@@ -32,7 +32,9 @@ final class Plot {
 
 	private static final Color BASELINE = new Color(0x80, 0x80, 0x80);
 
-	private static final Color DEPENDENCIES = new Color(0x9e, 0xc9, 0xe2);
+	private static final Color ACTUATOR = new Color(0x9e, 0xc9, 0xe2);
+
+	private static final Color LEAN = new Color(0x7f, 0xd6, 0xb8);
 
 	private static final Color FAILED = new Color(0xd6, 0x27, 0x28);
 
@@ -89,9 +91,10 @@ final class Plot {
 				"ms");
 		chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
 		chart.getStyler().setYAxisMin(0.0);
-		addRuns(chart, "boot", result.uptimes(StartupComparison.BOOT), BASELINE);
-		addRuns(chart, "dependencies", result.uptimes(StartupComparison.DEPENDENCIES), DEPENDENCIES);
-		addRuns(chart, "starter", result.uptimes(StartupComparison.STARTER), STARTER);
+		addRuns(chart, StartupComparison.BOOT, result.uptimes(StartupComparison.BOOT), BASELINE);
+		addRuns(chart, StartupComparison.ACTUATOR, result.uptimes(StartupComparison.ACTUATOR), ACTUATOR);
+		addRuns(chart, StartupComparison.STARTER, result.uptimes(StartupComparison.STARTER), STARTER);
+		addRuns(chart, StartupComparison.LEAN, result.uptimes(StartupComparison.LEAN), LEAN);
 		return chart;
 	}
 

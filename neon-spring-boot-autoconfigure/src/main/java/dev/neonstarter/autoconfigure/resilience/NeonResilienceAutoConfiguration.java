@@ -4,8 +4,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
-import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
+import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
+import io.github.resilience4j.common.retry.configuration.RetryConfigCustomizer;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.neonstarter.autoconfigure.jdbc.ConnectionGuard;
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
@@ -18,20 +21,27 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The {@code neon} circuit breaker and retry from Resilience4j's registries, configured by the standard
+ * The {@code neon} circuit breaker and retry, configured by the standard
  * {@code resilience4j.circuitbreaker.instances.neon.*} / {@code resilience4j.retry.instances.neon.*}
  * properties, with Neon-aware defaults for whatever the application leaves unset
  * ({@link NeonResilienceDefaultsEnvironmentPostProcessor}); with a read replica, also its own breaker
- * {@code neon-replica} with the same defaults.
+ * {@code neon-replica} with the same defaults. The instances come from the application's Resilience4j
+ * registries when it has them (its own beans, or {@code resilience4j-spring-boot4}); otherwise from registries
+ * built here from the same properties, with Resilience4j's meters bound to Micrometer.
  */
-@AutoConfiguration(after = { CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class,
-		NeonDataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class })
+@AutoConfiguration(
+		afterName = { "io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
+				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration" },
+		after = { NeonDataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class })
 @ConditionalOnClass({ CircuitBreaker.class, Retry.class })
 public class NeonResilienceAutoConfiguration {
 
@@ -107,6 +117,62 @@ public class NeonResilienceAutoConfiguration {
 			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE) NeonHikariDataSource replica,
 			@Qualifier("neonReplicaCircuitBreaker") CircuitBreaker breaker) {
 		return guard(replica, breaker);
+	}
+
+	/**
+	 * The circuit breaker registry for applications without {@code resilience4j-spring-boot4} or a registry of
+	 * their own (the starter brings only Resilience4j's core modules: that module's beans cost more startup time
+	 * than the rest of the starter), with Resilience4j's meters ({@code resilience4j.circuitbreaker.*}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(CircuitBreakerConfigCustomizer.class)
+	@ConditionalOnMissingBean(CircuitBreakerRegistry.class)
+	static class CircuitBreakerRegistryConfiguration {
+
+		@Bean
+		CircuitBreakerRegistry circuitBreakerRegistry(Environment environment,
+				ObjectProvider<CircuitBreakerConfigCustomizer> customizers) {
+			return ResilienceRegistries.circuitBreakerRegistry(Binder.get(environment), customizers);
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass({ MeterBinder.class, TaggedCircuitBreakerMetrics.class })
+		static class CircuitBreakerMetricsConfiguration {
+
+			@Bean
+			TaggedCircuitBreakerMetrics neonCircuitBreakerMetrics(CircuitBreakerRegistry circuitBreakerRegistry) {
+				return TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakerRegistry);
+			}
+
+		}
+
+	}
+
+	/**
+	 * The retry registry for applications without {@code resilience4j-spring-boot4} or a registry of their own,
+	 * with Resilience4j's meters ({@code resilience4j.retry.*}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RetryConfigCustomizer.class)
+	@ConditionalOnMissingBean(RetryRegistry.class)
+	static class RetryRegistryConfiguration {
+
+		@Bean
+		RetryRegistry retryRegistry(Environment environment, ObjectProvider<RetryConfigCustomizer> customizers) {
+			return ResilienceRegistries.retryRegistry(Binder.get(environment), customizers);
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass({ MeterBinder.class, TaggedRetryMetrics.class })
+		static class RetryMetricsConfiguration {
+
+			@Bean
+			TaggedRetryMetrics neonRetryMetrics(RetryRegistry retryRegistry) {
+				return TaggedRetryMetrics.ofRetryRegistry(retryRegistry);
+			}
+
+		}
+
 	}
 
 	private static ConnectionGuard guard(NeonHikariDataSource pool, CircuitBreaker breaker) {

@@ -8,6 +8,8 @@ import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
 import dev.neonstarter.autoconfigure.connection.NeonPoolerEndpointException;
 import dev.neonstarter.autoconfigure.connection.NeonUrlNotConfiguredException;
+import dev.neonstarter.autoconfigure.metrics.NeonMetricsAutoConfiguration;
+import dev.neonstarter.autoconfigure.resilience.NeonResilienceAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -262,6 +264,28 @@ class NeonDataSourceAutoConfigurationTests {
 				.hasMessageStartingWith("The direct connection of MyConnectionDetails points at"
 						+ " ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech")
 				.hasMessageNotContaining("app-secret"));
+	}
+
+	@Test
+	void worksWithoutMicrometerOrResilience4jSpringBoot() {
+		// The starter with Actuator and the Prometheus registry excluded (README: applications without probes),
+		// here without any of Micrometer either. (The health auto-configuration is left out: its conditions
+		// cannot be evaluated under a filtering class loader; on a real classpath without Actuator Spring Boot
+		// skips it by its @ConditionalOnClass, which benchmarks/run.sh's starter-without-Actuator start exercises.)
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(NeonMetricsAutoConfiguration.class, NeonResilienceAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.micrometer", "io.micrometer",
+					"io.github.resilience4j.springboot", "io.github.resilience4j.micrometer"))
+			.withPropertyValues("neon.url=" + POOLED)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasBean(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE)
+				.hasBean(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE)
+				.hasBean("neonCircuitBreaker")
+				.hasBean("neonRetry")
+				.hasBean("neonPooledConnectionGuard")
+				.doesNotHaveBean("neonMeterBinder")
+				.doesNotHaveBean("neonCircuitBreakerMetrics"));
 	}
 
 	@Test

@@ -9,8 +9,6 @@ import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
-import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -32,8 +30,7 @@ class NeonBreakerThroughPgBouncerTests {
 			NeonTopologyContexts.runner(topology, database)
 				.withInitializer((context) -> new NeonResilienceDefaultsEnvironmentPostProcessor()
 					.postProcessEnvironment(context.getEnvironment(), null))
-				.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class,
-						RetryAutoConfiguration.class, NeonResilienceAutoConfiguration.class))
+				.withConfiguration(AutoConfigurations.of(NeonResilienceAutoConfiguration.class))
 				// One caller: with the 15 s default each failed acquisition takes 15 s and the 10 s window never
 				// collects the minimum of 5 calls.
 				.withPropertyValues("neon.health.timeout=2s", "neon.pooled.hikari.connection-timeout=1000")

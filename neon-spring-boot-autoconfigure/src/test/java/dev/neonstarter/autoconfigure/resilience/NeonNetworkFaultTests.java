@@ -21,8 +21,6 @@ import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
-import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,8 +77,7 @@ class NeonNetworkFaultTests {
 		return NeonTopologyContexts.runner(topology, this.database)
 			.withInitializer((context) -> new NeonResilienceDefaultsEnvironmentPostProcessor()
 				.postProcessEnvironment(context.getEnvironment(), null))
-			.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class,
-					RetryAutoConfiguration.class, NeonResilienceAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(NeonResilienceAutoConfiguration.class))
 			.withPropertyValues("neon.url=" + topology.urlAt(this.proxy.port(), this.database, ""),
 					"resilience4j.retry.instances.neon.wait-duration=100ms")
 			.withPropertyValues(properties);

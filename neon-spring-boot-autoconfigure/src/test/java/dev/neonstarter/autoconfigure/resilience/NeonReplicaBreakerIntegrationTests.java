@@ -11,8 +11,6 @@ import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
 import dev.neonstarter.autoconfigure.testsupport.ReadReplicaServer;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
-import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +49,6 @@ class NeonReplicaBreakerIntegrationTests {
 				.withInitializer((context) -> new NeonResilienceDefaultsEnvironmentPostProcessor()
 					.postProcessEnvironment(context.getEnvironment(), null))
 				.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class,
-						CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class,
 						NeonResilienceAutoConfiguration.class, MetricsAutoConfiguration.class,
 						SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class))
 				.withPropertyValues("neon.read-replica.url=" + replica.url(database, ""),

@@ -10,14 +10,21 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
@@ -30,8 +37,7 @@ class NeonResilienceAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withInitializer((context) -> new NeonResilienceDefaultsEnvironmentPostProcessor()
 			.postProcessEnvironment(context.getEnvironment(), null))
-		.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class,
-				NeonResilienceAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(NeonResilienceAutoConfiguration.class));
 
 	@Test
 	void breakerHasNeonDefaultsAndCountsOnlyUnavailability() {
@@ -137,6 +143,63 @@ class NeonResilienceAutoConfigurationTests {
 	}
 
 	@Test
+	void registriesReadResilience4jsSharedConfigsTagsAndCustomizers() {
+		this.runner
+			.withPropertyValues("resilience4j.circuitbreaker.configs.strict.failure-rate-threshold=20",
+					"resilience4j.circuitbreaker.configs.strict.minimum-number-of-calls=2",
+					"resilience4j.circuitbreaker.instances.neon.base-config=strict",
+					"resilience4j.circuitbreaker.instances.payments.base-config=strict",
+					"resilience4j.circuitbreaker.tags.team=storage",
+					"resilience4j.retry.instances.neon.max-attempts=6")
+			.withBean(CircuitBreakerConfigCustomizer.class,
+					() -> CircuitBreakerConfigCustomizer.of("neon", (builder) -> builder.slowCallRateThreshold(42)))
+			.run((context) -> {
+				CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+				// Instances are created up front, as with resilience4j-spring-boot4.
+				assertThat(registry.find("payments")).isPresent();
+				CircuitBreakerConfig neon = context.getBean("neonCircuitBreaker", CircuitBreaker.class)
+					.getCircuitBreakerConfig();
+				// The instance's own keys (here the Neon defaults) win over its base config, which wins over
+				// Resilience4j's defaults.
+				assertThat(neon.getMinimumNumberOfCalls()).isEqualTo(5);
+				assertThat(neon.getFailureRateThreshold()).isEqualTo(50f);
+				assertThat(registry.circuitBreaker("payments").getCircuitBreakerConfig().getFailureRateThreshold())
+					.isEqualTo(20f);
+				assertThat(neon.getSlowCallRateThreshold()).isEqualTo(42f);
+				assertThat(context.getBean("neonCircuitBreaker", CircuitBreaker.class).getTags())
+					.containsEntry("team", "storage");
+				assertThat(context.getBean(RetryRegistry.class).retry("neon").getRetryConfig().getMaxAttempts())
+					.isEqualTo(6);
+			});
+	}
+
+	@Test
+	void breakerAndRetryMetersAreBound() {
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.run((context) -> {
+				context.getBean("neonCircuitBreaker", CircuitBreaker.class).transitionToOpenState();
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("resilience4j.circuitbreaker.state")
+					.tags("name", "neon", "state", "open")
+					.gauge()
+					.value()).isEqualTo(1.0);
+				assertThat(meters.get("resilience4j.retry.calls").tags("name", "neon").functionCounters()).isNotEmpty();
+			});
+	}
+
+	@Test
+	void anApplicationsOwnRegistryIsUsed() {
+		CircuitBreakerRegistry own = CircuitBreakerRegistry.ofDefaults();
+		this.runner.withBean(CircuitBreakerRegistry.class, () -> own).run((context) -> {
+			assertThat(context).hasSingleBean(CircuitBreakerRegistry.class)
+				.doesNotHaveBean(TaggedCircuitBreakerMetrics.class);
+			assertThat(own.find("neon")).containsSame(context.getBean("neonCircuitBreaker", CircuitBreaker.class));
+		});
+	}
+
+	@Test
 	void classifierIsABean() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(NeonTransientErrors.class));
 	}
@@ -151,6 +214,38 @@ class NeonResilienceAutoConfigurationTests {
 			assertThat(context.getEnvironment().getPropertySources()
 				.contains(NeonResilienceDefaultsEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isTrue();
 		}
+	}
+
+	/**
+	 * Applications that add {@code resilience4j-spring-boot4} themselves: the neon instances come from its
+	 * registries, with the same defaults, and it binds the meters.
+	 */
+	@Nested
+	class WithResilience4jSpringBoot {
+
+		private final ApplicationContextRunner runner = NeonResilienceAutoConfigurationTests.this.runner
+			.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class));
+
+		@Test
+		void neonInstancesComeFromItsRegistriesWithTheNeonDefaults() {
+			this.runner.withPropertyValues("resilience4j.circuitbreaker.instances.neon.failure-rate-threshold=80")
+				.run((context) -> {
+					assertThat(context).hasSingleBean(CircuitBreakerRegistry.class)
+						.hasSingleBean(RetryRegistry.class)
+						.doesNotHaveBean(TaggedCircuitBreakerMetrics.class)
+						.doesNotHaveBean("neonRetryMetrics");
+					CircuitBreaker breaker = context.getBean("neonCircuitBreaker", CircuitBreaker.class);
+					assertThat(context.getBean(CircuitBreakerRegistry.class).find("neon")).containsSame(breaker);
+					CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
+					assertThat(config.getFailureRateThreshold()).isEqualTo(80f);
+					assertThat(config.getSlidingWindowSize()).isEqualTo(10);
+					assertThat(config.getRecordExceptionPredicate().test(new SQLException("gone", "08006"))).isTrue();
+					assertThat(config.getRecordExceptionPredicate().test(new SQLException("dup", "23505"))).isFalse();
+					assertThat(context.getBean("neonRetry", Retry.class).getRetryConfig().getMaxAttempts())
+						.isEqualTo(4);
+				});
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

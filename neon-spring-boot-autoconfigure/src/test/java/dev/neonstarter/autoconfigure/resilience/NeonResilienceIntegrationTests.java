@@ -18,8 +18,6 @@ import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
-import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,8 +64,7 @@ class NeonResilienceIntegrationTests {
 				.postProcessEnvironment(context.getEnvironment(), null))
 			.withConfiguration(AutoConfigurations.of(NeonDataSourceAutoConfiguration.class,
 					DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
-					DataSourceTransactionManagerAutoConfiguration.class, CircuitBreakerAutoConfiguration.class,
-					RetryAutoConfiguration.class, NeonResilienceAutoConfiguration.class))
+					DataSourceTransactionManagerAutoConfiguration.class, NeonResilienceAutoConfiguration.class))
 			.withPropertyValues("neon.url=" + url, "neon.pooled.hikari.connection-timeout=500",
 					"resilience4j.circuitbreaker.instances.neon.wait-duration-in-open-state=1s",
 					"resilience4j.retry.instances.neon.wait-duration=100ms");
