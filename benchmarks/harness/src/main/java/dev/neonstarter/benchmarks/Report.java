@@ -203,7 +203,7 @@ final class Report {
 				+ " same app and database with `neon-spring-boot-starter`'s classpath added and `neon.url`/"
 				+ "`neon.direct-url` set (so also Actuator, Micrometer/Prometheus, Resilience4j's core modules, the"
 				+ " TLS check at startup). **%s**: the starter with `spring-boot-starter-actuator` and"
-				+ " `micrometer-registry-prometheus` excluded (README, \"Applications without Actuator\"). %d rounds"
+				+ " `micrometer-registry-prometheus` excluded (README, \"What the starter brings, and leaving Actuator out\"). %d rounds"
 				+ " after one discarded run of each; the order of the variants rotates from round to round. Time = JVM"
 				+ " uptime when `ApplicationReadyEvent` fires (so JVM start and class loading count). Process CPU"
 				+ " time, classes loaded and bean definitions at that moment say where the time goes, and vary less"
