@@ -67,7 +67,7 @@ public final class BenchmarkSuite {
 			}
 			if (only.contains("startup")) {
 				Instant start = Instant.now();
-				startup = StartupComparison.run(topology, build, quick ? 2 : 10);
+				startup = StartupComparison.run(topology, build, quick ? 2 : 15);
 				durations.put("startup", Duration.between(start, Instant.now()));
 			}
 			// Restarts PostgreSQL: after the others on this topology.

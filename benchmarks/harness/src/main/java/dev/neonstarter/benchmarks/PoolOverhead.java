@@ -68,28 +68,35 @@ final class PoolOverhead {
 			Map<String, List<Double>> byPool = scores.get(operation);
 			comparisons.add(new Comparison(operation, Score.of(byPool.get("starter")), Score.of(byPool.get("bare"))));
 		}
-		return new Result(comparisons, clientCpu(benchmarkDatabase, settings), settings);
+		return new Result(comparisons, alternatingBlocks(benchmarkDatabase, settings), settings);
 	}
 
 	/**
-	 * The CPU time the calling thread spends per operation, both pools in this JVM, in alternating blocks of
-	 * {@value #BLOCK} operations: what the starter adds on the client, measured so that other load on the
-	 * machine (which makes wall-clock throughput noisy) barely affects it.
+	 * Both pools in this JVM, in alternating blocks of {@value #BLOCK} operations (the order within a round
+	 * alternates too): the CPU time the calling thread spends per operation, which is what the starter adds on
+	 * the client and barely depends on other load, and the wall time of each block, from which each round gives
+	 * one throughput ratio. Pairing blocks a few milliseconds apart cancels the drift of the machine's load
+	 * that makes separate JMH forks on two shared cores disagree by several percent.
 	 */
-	private static List<ClientCpu> clientCpu(BenchmarkDatabase database, Settings settings) throws SQLException {
+	private static List<Alternating> alternatingBlocks(BenchmarkDatabase database, Settings settings)
+			throws SQLException {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-		List<ClientCpu> costs = new ArrayList<>();
+		List<Alternating> results = new ArrayList<>();
 		try (StarterApplication application = StarterApplication.start(database, "neon.slow-query-threshold=1s");
 				HikariDataSource bare = PoolOverheadBenchmark.sameSettingsAs(application.pooledDataSource())) {
 			application.checkInstrumented();
 			List<DataSource> pools = List.of(application.pooledDataSource(), bare);
 			for (String operation : OPERATIONS) {
 				List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
-				int warmup = settings.cpuBlocks() / 4;
-				for (int round = 0; round < warmup + settings.cpuBlocks(); round++) {
+				List<List<Double>> wall = List.of(new ArrayList<>(), new ArrayList<>());
+				List<Double> ratios = new ArrayList<>();
+				int warmup = settings.blocks() / 4;
+				for (int round = 0; round < warmup + settings.blocks(); round++) {
+					long[] wallNanos = new long[2];
 					for (int i = 0; i < 2; i++) {
 						int pool = (round % 2 == 0) ? i : 1 - i;
-						long start = threads.getCurrentThreadCpuTime();
+						long cpuStart = threads.getCurrentThreadCpuTime();
+						long wallStart = System.nanoTime();
 						for (int n = 0; n < BLOCK; n++) {
 							if (operation.equals("select1")) {
 								PoolOverheadBenchmark.select1(pools.get(pool));
@@ -98,15 +105,22 @@ final class PoolOverhead {
 								PoolOverheadBenchmark.insert(pools.get(pool));
 							}
 						}
+						wallNanos[pool] = System.nanoTime() - wallStart;
 						if (round >= warmup) {
-							cpu.get(pool).add((threads.getCurrentThreadCpuTime() - start) / 1000.0 / BLOCK);
+							cpu.get(pool).add((threads.getCurrentThreadCpuTime() - cpuStart) / 1000.0 / BLOCK);
+							wall.get(pool).add(wallNanos[pool] / 1000.0 / BLOCK);
 						}
 					}
+					if (round >= warmup) {
+						// Throughput ratio starter / bare = bare's time / the starter's time for the same work.
+						ratios.add((double) wallNanos[1] / wallNanos[0]);
+					}
 				}
-				costs.add(new ClientCpu(operation, Score.of(cpu.get(0)), Score.of(cpu.get(1))));
+				results.add(new Alternating(operation, Score.of(cpu.get(0)), Score.of(cpu.get(1)), Score.of(wall.get(0)),
+						Score.of(wall.get(1)), Score.of(ratios)));
 			}
 		}
-		return costs;
+		return results;
 	}
 
 	private static Collection<RunResult> runOnce(String target, String pool, Settings settings)
@@ -129,13 +143,13 @@ final class PoolOverhead {
 		return results;
 	}
 
-	/** How long JMH measures. */
+	/** How long JMH measures, and how many alternating blocks per pool. */
 	record Settings(boolean quick, int warmupIterations, int measurementIterations, int iterationSeconds,
-			int cpuBlocks) {
+			int blocks) {
 
 		static Settings of(boolean quick) {
 			// JMH gives no error for fewer than 3 iterations.
-			return quick ? new Settings(true, 1, 3, 1, 20) : new Settings(false, 3, 10, 3, 200);
+			return quick ? new Settings(true, 1, 3, 1, 20) : new Settings(false, 3, 10, 3, 1000);
 		}
 
 		/** Measured iterations per pool and operation over the whole run. */
@@ -145,15 +159,20 @@ final class PoolOverhead {
 
 	}
 
-	/** Client CPU time per operation, microseconds, per block of {@value #BLOCK}. */
-	record ClientCpu(String operation, Score starter, Score bare) {
+	/**
+	 * The alternating blocks of one operation: client CPU and wall time per operation (microseconds, one value
+	 * per block of {@value #BLOCK}) and the throughput ratio starter / bare (one value per round).
+	 */
+	record Alternating(String operation, Score starterCpu, Score bareCpu, Score starterWall, Score bareWall,
+			Score throughputRatio) {
 
-		double added() {
-			return this.starter.mean() - this.bare.mean();
+		double addedCpu() {
+			return this.starterCpu.mean() - this.bareCpu.mean();
 		}
 
-		double addedError() {
-			return Math.sqrt(this.starter.error() * this.starter.error() + this.bare.error() * this.bare.error());
+		double addedCpuError() {
+			return Math.sqrt(this.starterCpu.error() * this.starterCpu.error()
+					+ this.bareCpu.error() * this.bareCpu.error());
 		}
 
 	}
@@ -196,7 +215,7 @@ final class PoolOverhead {
 
 	}
 
-	record Result(List<Comparison> comparisons, List<ClientCpu> clientCpu, Settings settings) {
+	record Result(List<Comparison> comparisons, List<Alternating> alternating, Settings settings) {
 
 	}
 

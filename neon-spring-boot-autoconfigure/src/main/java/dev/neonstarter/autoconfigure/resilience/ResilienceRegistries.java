@@ -59,7 +59,9 @@ final class ResilienceRegistries {
 		properties.getConfigs()
 			.forEach((name, config) -> configs.put(name, properties.createRetryConfig(config, customizer, name)));
 		RetryRegistry registry = RetryRegistry.of(configs, Map.copyOf(properties.getTags()));
-		properties.getInstances().keySet().forEach((name) -> registry.retry(name, properties.createRetryConfig(name, customizer)));
+		properties.getInstances()
+			.keySet()
+			.forEach((name) -> registry.retry(name, properties.createRetryConfig(name, customizer)));
 		return registry;
 	}
 
