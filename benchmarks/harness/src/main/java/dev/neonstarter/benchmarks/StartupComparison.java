@@ -143,7 +143,7 @@ final class StartupComparison {
 			return Stats.median(values(variant, metric));
 		}
 
-		/** What the starter adds to {@code baseline}, in ms (medians). */
+		/** What {@code variant} adds to {@code baseline}, in ms (medians). */
 		double addedMillis(String variant, String baseline) {
 			return median(variant) - median(baseline);
 		}
