@@ -41,7 +41,8 @@ final class ReplicaFallbackDataSource extends DelegatingDataSource {
 		catch (SQLException replicaFailure) {
 			return fallBack(replicaFailure);
 		}
-		if (this.fallingBack.compareAndSet(true, false)) {
+		// Read first: every read-only transaction passes here, and a compare-and-set writes the shared flag.
+		if (this.fallingBack.get() && this.fallingBack.compareAndSet(true, false)) {
 			logger.info("Read replica is serving read-only transactions again");
 		}
 		return replica;
