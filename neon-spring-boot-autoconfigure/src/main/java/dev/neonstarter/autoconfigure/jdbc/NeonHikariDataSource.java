@@ -12,7 +12,9 @@ import com.zaxxer.hikari.SQLExceptionOverride;
 
 /**
  * A {@link HikariDataSource} that records the outcome of each {@link #getConnection()} in its
- * {@link NeonPoolActivity}: two volatile writes on the hot path, nothing else.
+ * {@link NeonPoolActivity} (a volatile write on success), asks its {@link ConnectionGuard} (the circuit
+ * breaker) before and after each acquisition when one is installed, and hands out connections that time their
+ * statements when a {@link QueryListener} is registered.
  */
 public class NeonHikariDataSource extends HikariDataSource {
 
