@@ -117,7 +117,7 @@ class NotesReadReplicaTests {
 			.contains("hikaricp_connections_max{pool=\"neon-pooled\"} 10.0")
 			.contains("hikaricp_connections_max{pool=\"neon-direct\"} 2.0")
 			.contains("resilience4j_circuitbreaker_state{name=\"neon-replica\",state=\"closed\"} 1.0")
-			.containsPattern("neon_queries_seconds_count\\{outcome=\"success\",pool=\"neon-replica\"} [1-9]");
+			.containsPattern("neon_queries_seconds_count\\{error=\"none\",outcome=\"success\",pool=\"neon-replica\"} [1-9]");
 	}
 
 	@Test

@@ -54,7 +54,7 @@ final class StarterApplication implements AutoCloseable {
 
 	/**
 	 * Fails unless the pooled DataSource carries what the starter adds, so that a benchmark cannot quietly
-	 * measure less: the breaker guard, the statement listener feeding {@code neon.queries}, HikariCP's meters.
+	 * measure less: the breaker guard, the statement observation making {@code neon.queries}, HikariCP's meters.
 	 */
 	void checkInstrumented() throws SQLException {
 		NeonHikariDataSource pooled = pooledDataSource();
@@ -65,10 +65,11 @@ final class StarterApplication implements AutoCloseable {
 		Timer queries = registry.find(NeonMetricsAutoConfiguration.QUERIES)
 			.tags("pool", pooled.getPoolName(), "outcome", "success")
 			.timer();
-		if (pooled.getConnectionGuard() == null || queries == null || queries.count() == 0
+		if (pooled.getConnectionGuard() == null || !pooled.isObserved() || queries == null || queries.count() == 0
 				|| registry.find("hikaricp.connections").tag("pool", pooled.getPoolName()).gauge() == null) {
 			throw new IllegalStateException("The starter's pooled DataSource is not instrumented as expected: guard="
-					+ pooled.getConnectionGuard() + ", neon.queries=" + ((queries != null) ? queries.count() : null));
+					+ pooled.getConnectionGuard() + ", observed=" + pooled.isObserved() + ", neon.queries="
+					+ ((queries != null) ? queries.count() : null));
 		}
 	}
 

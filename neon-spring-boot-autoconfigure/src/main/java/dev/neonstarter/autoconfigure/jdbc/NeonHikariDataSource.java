@@ -9,12 +9,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import dev.neonstarter.autoconfigure.jdbc.observation.NeonQueryObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * A {@link HikariDataSource} that records the outcome of each {@link #getConnection()} in its
  * {@link NeonPoolActivity} (a volatile write on success), asks its {@link ConnectionGuard} (the circuit
  * breaker) before and after each acquisition when one is installed, and hands out connections that time their
- * statements when a {@link QueryListener} is registered.
+ * statements when a {@link QueryListener} is registered or observe them when an {@link ObservationRegistry} is
+ * set.
  */
 public class NeonHikariDataSource extends HikariDataSource {
 
@@ -25,6 +28,8 @@ public class NeonHikariDataSource extends HikariDataSource {
 	private final List<QueryListener> queryListeners = new CopyOnWriteArrayList<>();
 
 	private volatile ConnectionGuard guard;
+
+	private volatile QueryObservations observations;
 
 	NeonHikariDataSource(String poolName) {
 		this.activity = new NeonPoolActivity(poolName);
@@ -81,7 +86,9 @@ public class NeonHikariDataSource extends HikariDataSource {
 			current.acquired(System.nanoTime() - start);
 		}
 		this.activity.success((this.activity.serverVersion() == null) ? connection.getMetaData().getDatabaseProductVersion() : null);
-		return this.queryListeners.isEmpty() ? connection : QueryTiming.wrap(connection, getPoolName(), this.queryListeners);
+		QueryObservations observations = this.observations;
+		return (this.queryListeners.isEmpty() && observations == null) ? connection
+				: QueryTiming.wrap(connection, getPoolName(), this.queryListeners, observations);
 	}
 
 	/** The installed guard, or {@code null}. */
@@ -97,6 +104,22 @@ public class NeonHikariDataSource extends HikariDataSource {
 	/** Times every statement executed through this pool from now on and reports it to the listener. */
 	public void addQueryListener(QueryListener listener) {
 		this.queryListeners.add(listener);
+	}
+
+	/**
+	 * Observes every statement executed through this pool from now on ({@code neon.queries}, see
+	 * {@link dev.neonstarter.autoconfigure.jdbc.observation.DefaultNeonQueryObservationConvention}).
+	 * @param registry the registry, or {@code null} (or a no-op one) to stop observing
+	 * @param convention the application's convention, or {@code null} for a global one or the default
+	 */
+	public void setObservationRegistry(ObservationRegistry registry, NeonQueryObservationConvention convention) {
+		this.observations = (registry != null && !registry.isNoop()) ? new QueryObservations(registry, convention)
+				: null;
+	}
+
+	/** Whether statements through this pool are observed. */
+	public boolean isObserved() {
+		return this.observations != null;
 	}
 
 	/** What use of this pool has shown. */

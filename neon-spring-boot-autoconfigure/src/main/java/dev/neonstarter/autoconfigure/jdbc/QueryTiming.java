@@ -10,19 +10,27 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
 
+import dev.neonstarter.autoconfigure.jdbc.observation.NeonQueryObservationContext;
+import io.micrometer.observation.Observation;
+
 /**
- * Wraps connections so that statement executions are timed and reported to {@link QueryListener}s. Only
- * used when a listener is registered (metrics or the slow-query log): without one, connections are handed
- * out as HikariCP makes them.
+ * Wraps connections so that statement executions are observed (Micrometer Observation) and timed and reported
+ * to {@link QueryListener}s. Only used when a pool is observed or has a listener (the slow-query log, the
+ * breaker, metrics without an observation registry): otherwise connections are handed out as HikariCP makes
+ * them.
  */
 final class QueryTiming {
 
 	private QueryTiming() {
 	}
 
-	static Connection wrap(Connection connection, String poolName, List<QueryListener> listeners) {
+	/**
+	 * @param observations how to observe statements, or {@code null} not to
+	 */
+	static Connection wrap(Connection connection, String poolName, List<QueryListener> listeners,
+			QueryObservations observations) {
 		return (Connection) Proxy.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { Connection.class },
-				new ConnectionHandler(connection, poolName, listeners));
+				new ConnectionHandler(connection, poolName, listeners, observations));
 	}
 
 	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -34,8 +42,8 @@ final class QueryTiming {
 		}
 	}
 
-	private record ConnectionHandler(Connection target, String poolName, List<QueryListener> listeners)
-			implements InvocationHandler {
+	private record ConnectionHandler(Connection target, String poolName, List<QueryListener> listeners,
+			QueryObservations observations) implements InvocationHandler {
 
 		@Override
 		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
@@ -52,7 +60,8 @@ final class QueryTiming {
 				Class<?> type = (result instanceof CallableStatement) ? CallableStatement.class
 						: (result instanceof PreparedStatement) ? PreparedStatement.class : Statement.class;
 				return Proxy.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { type },
-						new StatementHandler(statement, (Connection) proxy, sql, this.poolName, this.listeners));
+						new StatementHandler(statement, (Connection) proxy, sql, this.poolName, this.listeners,
+								this.observations));
 			}
 			return result;
 		}
@@ -60,7 +69,7 @@ final class QueryTiming {
 	}
 
 	private record StatementHandler(Statement target, Connection connection, String preparedSql, String poolName,
-			List<QueryListener> listeners) implements InvocationHandler {
+			List<QueryListener> listeners, QueryObservations observations) implements InvocationHandler {
 
 		@Override
 		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
@@ -74,15 +83,25 @@ final class QueryTiming {
 			}
 			String sql = (this.preparedSql != null) ? this.preparedSql
 					: (args != null && args.length > 0 && args[0] instanceof String text) ? text : "(batch)";
+			Observation observation = (this.observations != null) ? this.observations.start(this.poolName, sql)
+					: Observation.NOOP;
 			long start = System.nanoTime();
 			boolean failed = true;
-			try {
+			try (Observation.Scope scope = observation.openScope()) {
 				Object result = QueryTiming.invoke(this.target, method, args);
 				failed = false;
 				return result;
 			}
+			catch (Throwable ex) {
+				observation.error(ex);
+				throw ex;
+			}
 			finally {
 				long nanos = System.nanoTime() - start;
+				if (observation.getContext() instanceof NeonQueryObservationContext context) {
+					context.setCompleted(true);
+				}
+				observation.stop();
 				for (QueryListener listener : this.listeners) {
 					listener.onQuery(this.poolName, sql, nanos, failed);
 				}

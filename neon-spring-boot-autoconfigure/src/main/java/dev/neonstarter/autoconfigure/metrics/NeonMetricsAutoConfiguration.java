@@ -15,20 +15,26 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Meters HikariCP does not have: whether each pool's TLS was verified, connection failures by SQLState
  * class, statement durations and read replica fallbacks. HikariCP's own meters ({@code hikaricp.*}, tagged
  * {@code pool=neon-pooled|neon-direct|neon-replica}) come from Spring Boot's DataSource pool metrics.
+ * Statement durations ({@value #QUERIES}) come from the statements' observation when there is an
+ * {@link ObservationRegistry} (always with Spring Boot's metrics, see
+ * {@code NeonObservationAutoConfiguration}), and from a timer registered here otherwise.
  */
-@AutoConfiguration(after = NeonDataSourceAutoConfiguration.class)
+@AutoConfiguration(after = NeonDataSourceAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(name = NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE)
 public class NeonMetricsAutoConfiguration {
@@ -39,7 +45,12 @@ public class NeonMetricsAutoConfiguration {
 	/** Counter: failures to obtain a connection, tagged {@code pool} and {@code sqlstate.class}. */
 	public static final String CONNECTION_FAILURES = "neon.connection.failures";
 
-	/** Timer: statement executions, tagged {@code pool} and {@code outcome} (success, error). */
+	/**
+	 * Timer: statement executions, tagged {@code pool} and {@code outcome} (success, error); made from the
+	 * observation of the same name when there is an {@link ObservationRegistry}, which adds the tag
+	 * {@code error} (the exception's class name, or {@code none}) and the long task timer
+	 * {@code neon.queries.active}.
+	 */
 	public static final String QUERIES = "neon.queries";
 
 	/**
@@ -67,8 +78,24 @@ public class NeonMetricsAutoConfiguration {
 					.description("1 if the pool's TLS certificate was verified at startup, else 0")
 					.register(registry);
 				pool.activity().onFailure((poolName, cause) -> failures(registry, poolName, cause).increment());
-				Timer success = queryTimer(registry, name, "success");
-				Timer error = queryTimer(registry, name, "error");
+			}
+		};
+	}
+
+	/** {@value #QUERIES} without an observation registry to make it. */
+	@Bean
+	@ConditionalOnMissingBean(ObservationRegistry.class)
+	MeterBinder neonQueryMeterBinder(
+			@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE) NeonHikariDataSource pooled,
+			@Qualifier(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE) NeonHikariDataSource direct,
+			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
+			ObjectProvider<NeonHikariDataSource> replica) {
+		return (registry) -> {
+			List<NeonHikariDataSource> pools = new ArrayList<>(List.of(pooled, direct));
+			replica.ifAvailable(pools::add);
+			for (NeonHikariDataSource pool : pools) {
+				Timer success = queryTimer(registry, pool.getPoolName(), "success");
+				Timer error = queryTimer(registry, pool.getPoolName(), "error");
 				pool.addQueryListener((poolName, sql, nanos, failed) -> (failed ? error : success)
 					.record(nanos, TimeUnit.NANOSECONDS));
 			}

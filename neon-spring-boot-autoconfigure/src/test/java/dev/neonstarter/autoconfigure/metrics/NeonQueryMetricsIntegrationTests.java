@@ -59,7 +59,7 @@ class NeonQueryMetricsIntegrationTests {
 			.withBean(SimpleMeterRegistry.class)
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				context.getBean(MeterBinder.class).bindTo(registry);
+				context.getBeansOfType(MeterBinder.class).values().forEach((binder) -> binder.bindTo(registry));
 				JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 				for (int i = 0; i < 3; i++) {
 					jdbc.queryForObject("SELECT ?::int", Integer.class, i);
