@@ -67,11 +67,9 @@ public class NeonMetricsAutoConfiguration {
 			ObjectProvider<NeonHikariDataSource> replica,
 			ObjectProvider<NeonReplicaFallbacks> replicaFallbacks, NeonTlsVerifier tlsVerifier) {
 		return (registry) -> {
-			List<NeonHikariDataSource> pools = new ArrayList<>(List.of(pooled, direct));
-			replica.ifAvailable(pools::add);
 			replicaFallbacks.ifAvailable((fallbacks) -> fallbacks
 				.onFallback((cause) -> replicaFallbacks(registry, cause).increment()));
-			for (NeonHikariDataSource pool : pools) {
+			for (NeonHikariDataSource pool : pools(pooled, direct, replica)) {
 				String name = pool.getPoolName();
 				Gauge.builder(TLS_VERIFIED, tlsVerifier, (verifier) -> verified(verifier, name))
 					.tag("pool", name)
@@ -91,15 +89,21 @@ public class NeonMetricsAutoConfiguration {
 			@Qualifier(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE)
 			ObjectProvider<NeonHikariDataSource> replica) {
 		return (registry) -> {
-			List<NeonHikariDataSource> pools = new ArrayList<>(List.of(pooled, direct));
-			replica.ifAvailable(pools::add);
-			for (NeonHikariDataSource pool : pools) {
+			for (NeonHikariDataSource pool : pools(pooled, direct, replica)) {
 				Timer success = queryTimer(registry, pool.getPoolName(), "success");
 				Timer error = queryTimer(registry, pool.getPoolName(), "error");
 				pool.addQueryListener((poolName, sql, nanos, failed) -> (failed ? error : success)
 					.record(nanos, TimeUnit.NANOSECONDS));
 			}
 		};
+	}
+
+	/** The pools the starter made: pooled, direct, and the replica's when there is one. */
+	private static List<NeonHikariDataSource> pools(NeonHikariDataSource pooled, NeonHikariDataSource direct,
+			ObjectProvider<NeonHikariDataSource> replica) {
+		List<NeonHikariDataSource> pools = new ArrayList<>(List.of(pooled, direct));
+		replica.ifAvailable(pools::add);
+		return pools;
 	}
 
 	private static Counter replicaFallbacks(MeterRegistry registry, SQLException cause) {
