@@ -12,7 +12,7 @@ public class NeonQueryObservationContext extends Observation.Context {
 
 	private final String sql;
 
-	private volatile boolean completed;
+	private boolean completed;
 
 	/**
 	 * @param poolName the pool the statement runs on ({@code neon-pooled}, {@code neon-direct},
