@@ -31,6 +31,8 @@ public class NeonHikariDataSource extends HikariDataSource {
 
 	private volatile QueryObservations observations;
 
+	private volatile boolean started;
+
 	NeonHikariDataSource(String poolName) {
 		this.activity = new NeonPoolActivity(poolName);
 		// HikariCP shows every SQLException from a connection to this hook (to decide on eviction): record
@@ -69,7 +71,7 @@ public class NeonHikariDataSource extends HikariDataSource {
 		long start = System.nanoTime();
 		Connection connection;
 		try {
-			connection = super.getConnection();
+			connection = this.started ? super.getConnection() : start();
 		}
 		catch (SQLException ex) {
 			this.activity.failure(ex.getMessage(), ex);
@@ -89,6 +91,29 @@ public class NeonHikariDataSource extends HikariDataSource {
 		QueryObservations observations = this.observations;
 		return (this.queryListeners.isEmpty() && observations == null) ? connection
 				: QueryTiming.wrap(connection, getPoolName(), this.queryListeners, observations);
+	}
+
+	/**
+	 * Starts the pool and returns its first connection. HikariCP opens a connection to check the database when
+	 * a pool starts and, with {@code minimumIdle=0} (the Neon default), closes it and opens another for the
+	 * caller: a second TLS handshake and login, several round trips to a Neon endpoint. An idle floor of one
+	 * while the pool starts keeps that first connection for the caller; the floor is zero again before the
+	 * caller uses it, so idle-timeout closes it as usual.
+	 */
+	private synchronized Connection start() throws SQLException {
+		if (this.started || getMinimumIdle() != 0 || isClosed()) {
+			this.started = true;
+			return super.getConnection();
+		}
+		setMinimumIdle(1);
+		try {
+			Connection connection = super.getConnection();
+			this.started = true;
+			return connection;
+		}
+		finally {
+			setMinimumIdle(0);
+		}
 	}
 
 	/** The installed guard, or {@code null}. */
