@@ -99,7 +99,7 @@ class NotesActuatorTests {
 			.contains("neon_tls_verified{pool=\"neon-direct\"} 1.0")
 			.contains("resilience4j_circuitbreaker_state{name=\"neon\",state=\"closed\"} 1.0")
 			.containsPattern("neon_queries_seconds_count\\{error=\"none\",outcome=\"success\",pool=\"neon-pooled\"} [1-9]")
-			.contains("neon_queries_active_seconds_count{outcome=\"unknown\",pool=\"neon-pooled\"} 0");
+			.contains("neon_queries_active_seconds_count{pool=\"neon-pooled\"} 0");
 	}
 
 	@Test

@@ -26,12 +26,12 @@ class DefaultNeonQueryObservationConventionTests {
 	}
 
 	@Test
-	void outcomeIsUnknownUntilTheStatementCompletes() {
+	void outcomeIsOnlyGivenOnceTheStatementHasCompleted() {
 		NeonQueryObservationContext context = new NeonQueryObservationContext("neon-pooled", "SELECT 1");
-		assertThat(this.convention.getLowCardinalityKeyValues(context)).containsExactly(KeyValue.of("outcome", "unknown"),
-				KeyValue.of("pool", "neon-pooled"));
+		assertThat(this.convention.getLowCardinalityKeyValues(context)).containsExactly(KeyValue.of("pool", "neon-pooled"));
 		context.setCompleted(true);
-		assertThat(this.convention.getLowCardinalityKeyValues(context)).contains(KeyValue.of("outcome", "success"));
+		assertThat(this.convention.getLowCardinalityKeyValues(context)).containsExactly(KeyValue.of("outcome", "success"),
+				KeyValue.of("pool", "neon-pooled"));
 		context.setError(new IllegalStateException("boom"));
 		assertThat(this.convention.getLowCardinalityKeyValues(context)).contains(KeyValue.of("outcome", "error"));
 	}

@@ -23,8 +23,6 @@ public class DefaultNeonQueryObservationConvention implements NeonQueryObservati
 
 	private static final KeyValue ERROR = KeyValue.of("outcome", "error");
 
-	private static final KeyValue UNKNOWN = KeyValue.of("outcome", "unknown");
-
 	@Override
 	public String getName() {
 		return NAME;
@@ -36,13 +34,17 @@ public class DefaultNeonQueryObservationConvention implements NeonQueryObservati
 	}
 
 	/**
-	 * {@code pool}, and {@code outcome}: {@code success}, {@code error} when the statement threw, {@code unknown}
-	 * while it runs (what the long task timer {@code neon.queries.active} is tagged with).
+	 * {@code pool}, and once the statement has completed {@code outcome}: {@code success}, or {@code error} when
+	 * it threw. While it runs there is no outcome yet, so the long task timer {@code neon.queries.active}
+	 * (made when the observation starts) is tagged with the pool alone.
 	 */
 	@Override
 	public KeyValues getLowCardinalityKeyValues(NeonQueryObservationContext context) {
-		KeyValue outcome = !context.isCompleted() ? UNKNOWN : (context.getError() != null) ? ERROR : SUCCESS;
-		return KeyValues.of(KeyValue.of("pool", context.getPoolName()), outcome);
+		KeyValue pool = KeyValue.of("pool", context.getPoolName());
+		if (!context.isCompleted()) {
+			return KeyValues.of(pool);
+		}
+		return KeyValues.of(pool, (context.getError() != null) ? ERROR : SUCCESS);
 	}
 
 	/** {@code db.query.text}: the statement as written (placeholders, never bind values). */
