@@ -25,6 +25,29 @@ final class Stats {
 		return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
 	}
 
+	/**
+	 * A distribution-free interval for the median of a sample: the order statistics {@code k} and
+	 * {@code n + 1 - k}, with the largest {@code k} whose binomial tail keeps the coverage at or above
+	 * {@code confidence}. {@code null} when the sample is too small for that coverage.
+	 * @return the lower end, the upper end and the actual coverage
+	 */
+	static double[] medianInterval(Collection<? extends Number> values, double confidence) {
+		double[] sorted = values.stream().mapToDouble(Number::doubleValue).sorted().toArray();
+		int n = sorted.length;
+		int k = 0;
+		double coverage = Double.NaN;
+		// tail = P(X <= j) for X ~ Binomial(n, 1/2), built term by term.
+		double term = Math.pow(0.5, n);
+		double tail = term;
+		for (int j = 0; j < n / 2 && 1 - 2 * tail >= confidence; j++) {
+			k = j + 1;
+			coverage = 1 - 2 * tail;
+			term = term * (n - j) / (j + 1);
+			tail += term;
+		}
+		return (k == 0) ? null : new double[] { sorted[k - 1], sorted[n - k], coverage };
+	}
+
 	static double max(Collection<? extends Number> values) {
 		return values.stream().mapToDouble(Number::doubleValue).max().orElse(Double.NaN);
 	}
