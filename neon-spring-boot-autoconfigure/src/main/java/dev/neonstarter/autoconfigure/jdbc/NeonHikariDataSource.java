@@ -17,7 +17,8 @@ import io.micrometer.observation.ObservationRegistry;
  * {@link NeonPoolActivity} (a volatile write on success), asks its {@link ConnectionGuard} (the circuit
  * breaker) before and after each acquisition when one is installed, and hands out connections that time their
  * statements when a {@link QueryListener} is registered or observe them when an {@link ObservationRegistry} is
- * set.
+ * set. Its first {@code getConnection()} starts the pool and hands out the connection HikariCP opened to check
+ * the database, which HikariCP would close when {@code minimumIdle} is 0.
  */
 public class NeonHikariDataSource extends HikariDataSource {
 
