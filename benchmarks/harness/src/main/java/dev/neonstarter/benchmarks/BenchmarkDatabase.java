@@ -7,7 +7,9 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
@@ -69,10 +71,30 @@ record BenchmarkDatabase(String pooledUrl, String directUrl, String rootCertific
 
 	/** The starter's properties for this database, as the sample app's tests set them. */
 	List<String> starterProperties() {
-		return List.of("neon.url=" + this.pooledUrl, "neon.direct-url=" + this.directUrl, "neon.ssl.mode=verify-full",
-				"neon.ssl.root-cert=" + this.rootCertificate,
+		List<String> properties = new ArrayList<>(List.of("neon.url=" + this.pooledUrl, "neon.direct-url=" + this.directUrl));
+		properties.addAll(starterSettings());
+		return properties;
+	}
+
+	/** The starter's properties other than the connection strings: nothing secret in them. */
+	List<String> starterSettings() {
+		return List.of("neon.ssl.mode=verify-full", "neon.ssl.root-cert=" + this.rootCertificate,
 				// Debian's PgBouncer 1.18 has no protocol-level prepared statements; Neon's has.
 				"neon.pooled.prepared-statements=disabled", "neon.embedded.enabled=false");
+	}
+
+	/**
+	 * Hands the connection strings to a child JVM as a Neon user deploys them: the {@code DATABASE_URL} and
+	 * {@code DIRECT_URL} environment variables. They carry the password, and a process's command line is
+	 * readable by every user of the machine ({@code ps}), its environment only by its owner. Inherited
+	 * {@code NEON_*} variables are dropped: {@code neon.url} from one would win over {@code DATABASE_URL} and
+	 * point the benchmark at another database.
+	 */
+	void passConnectionStrings(ProcessBuilder builder) {
+		Map<String, String> environment = builder.environment();
+		environment.keySet().removeIf((name) -> name.startsWith("NEON_"));
+		environment.put("DATABASE_URL", this.pooledUrl);
+		environment.put("DIRECT_URL", this.directUrl);
 	}
 
 	@Override

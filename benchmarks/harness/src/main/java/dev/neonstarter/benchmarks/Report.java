@@ -209,9 +209,10 @@ final class Report {
 				+ " `verify-full`; classpath: `spring-boot-starter-jdbc`, `spring-boot-starter-flyway`, PostgreSQL"
 				+ " driver. **%s**: the same with `spring-boot-starter-actuator` and `micrometer-registry-prometheus`"
 				+ " added, what an application adds by hand for health probes and Prometheus metrics. **%s**: the"
-				+ " same app and database with `neon-spring-boot-starter`'s classpath added and `neon.url`/"
-				+ "`neon.direct-url` set (so also Actuator, Micrometer/Prometheus, Resilience4j's core modules, the"
-				+ " TLS check at startup). **%s**: the starter with `spring-boot-starter-actuator` and"
+				+ " same app and database with `neon-spring-boot-starter`'s classpath added and the connection"
+				+ " strings in `DATABASE_URL`/`DIRECT_URL` (so also Actuator, Micrometer/Prometheus, Resilience4j's"
+				+ " core modules, the TLS check at startup). Passwords reach the JVMs through their environment,"
+				+ " never their command line. **%s**: the starter with `spring-boot-starter-actuator` and"
 				+ " `micrometer-registry-prometheus` excluded (README, \"What the starter brings, and leaving Actuator out\"). %d rounds"
 				+ " after one discarded run of each; the order of the variants rotates from round to round. Time = JVM"
 				+ " uptime when `ApplicationReadyEvent` fires (so JVM start and class loading count). Process CPU"
@@ -271,7 +272,7 @@ final class Report {
 		line("## 3. The sample app under load");
 		line();
 		line("The sample app's executable jar (`--spring.profiles.active=prod`, `-Xmx1g`, Tomcat's default 200"
-				+ " threads) in its own JVM, `neon.url` on the topology's PgBouncer (TLS, transaction mode, %d server"
+				+ " threads) in its own JVM, `DATABASE_URL` on the topology's PgBouncer (TLS, transaction mode, %d server"
 				+ " connections, Neon's `query_wait_timeout` of 120 s), pool `neon-pooled` of %d (checked on"
 				+ " `/actuator/prometheus`). wrk (%d threads, %d connections, 30 s timeout) on loopback with"
 				+ " `notes.lua`: 4 × `GET /api/notes/{id}` of %d seeded notes for each `POST /api/notes` (`GET"

@@ -40,8 +40,11 @@ final class SampleAppLoad {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xms1g", "-Xmx1g", "-jar", build.sampleAppJar().toString(), "--spring.profiles.active=prod",
 				"--server.port=" + port, "--neon.pooled.hikari.maximum-pool-size=" + POOL_SIZE));
-		BenchmarkDatabase.of(topology, database).starterProperties().forEach((property) -> command.add("--" + property));
-		Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		BenchmarkDatabase benchmarkDatabase = BenchmarkDatabase.of(topology, database);
+		benchmarkDatabase.starterSettings().forEach((property) -> command.add("--" + property));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		benchmarkDatabase.passConnectionStrings(builder);
+		Process app = builder.start();
 		try {
 			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 			awaitReady(http, port, app, log);

@@ -66,8 +66,12 @@ final class StartupComparison {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-cp", classpath(build, variant),
 				StartupApp.class.getName(), "--spring.main.banner-mode=off"));
+		// Passwords go in the environment, not on the command line (see BenchmarkDatabase.passConnectionStrings).
+		ProcessBuilder builder = new ProcessBuilder().redirectErrorStream(true);
 		if (variant.equals(STARTER) || variant.equals(LEAN)) {
-			BenchmarkDatabase.of(topology, database).starterProperties().forEach((property) -> command.add("--" + property));
+			BenchmarkDatabase benchmarkDatabase = BenchmarkDatabase.of(topology, database);
+			benchmarkDatabase.starterSettings().forEach((property) -> command.add("--" + property));
+			benchmarkDatabase.passConnectionStrings(builder);
 		}
 		else {
 			String tls = "sslmode=verify-full&sslrootcert=" + topology.certificates().caCertificate().toAbsolutePath();
@@ -76,13 +80,13 @@ final class StartupComparison {
 			command.add("--spring.datasource.url=jdbc:postgresql://localhost:" + topology.pgbouncer().port() + "/"
 					+ database + "?" + tls + "&prepareThreshold=0");
 			command.add("--spring.datasource.username=" + NeonTestTopology.APP_USER);
-			command.add("--spring.datasource.password=" + NeonTestTopology.APP_PASSWORD);
+			builder.environment().put("SPRING_DATASOURCE_PASSWORD", NeonTestTopology.APP_PASSWORD);
 			command.add("--spring.flyway.url=jdbc:postgresql://localhost:" + topology.postgres().port() + "/" + database
 					+ "?" + tls);
 			command.add("--spring.flyway.user=" + NeonTestTopology.APP_USER);
-			command.add("--spring.flyway.password=" + NeonTestTopology.APP_PASSWORD);
+			builder.environment().put("SPRING_FLYWAY_PASSWORD", NeonTestTopology.APP_PASSWORD);
 		}
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Process process = builder.command(command).start();
 		Deque<String> tail = new ArrayDeque<>();
 		String ready = null;
 		try (BufferedReader output = new BufferedReader(
