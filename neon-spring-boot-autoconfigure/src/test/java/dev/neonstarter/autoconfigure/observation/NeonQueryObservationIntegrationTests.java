@@ -53,6 +53,13 @@ class NeonQueryObservationIntegrationTests {
 			.withConfiguration(AutoConfigurations.of(NeonObservationAutoConfiguration.class));
 	}
 
+	/** With Spring Boot's observation registry and metrics, as Actuator sets them up. */
+	private ApplicationContextRunner withSpringBootMetrics() {
+		return runner().withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
+				MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				NeonMetricsAutoConfiguration.class));
+	}
+
 	@Test
 	void eachStatementIsOneObservationWithPoolOutcomeAndText() {
 		TestObservationRegistry registry = TestObservationRegistry.create();
@@ -123,9 +130,7 @@ class NeonQueryObservationIntegrationTests {
 
 	@Test
 	void springBootMetricsMakeTheQueryTimerFromTheObservationOnce() {
-		runner()
-			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class))
+		withSpringBootMetrics()
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean("neonQueryMeterBinder");
 				assertThat(pooled(context).isObserved()).isTrue();
@@ -156,9 +161,7 @@ class NeonQueryObservationIntegrationTests {
 
 	@Test
 	void observationCanBeTurnedOffWithSpringBootsProperty() {
-		runner()
-			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class))
+		withSpringBootMetrics()
 			.withPropertyValues("management.observations.enable.neon.queries=false")
 			.run((context) -> {
 				context.getBean(JdbcTemplate.class).queryForObject("SELECT 1", Integer.class);
