@@ -238,7 +238,7 @@ final class Report {
 				+ " is freer of the machine's drift than a difference of medians; shown is the median of the %d"
 				+ " round differences with a distribution-free interval for it (order statistics; the coverage, at"
 				+ " least 95 %%, depends on the number of rounds). Goal met: **yes**/**no** when the whole interval is"
-				+ " on one side of the allowance; otherwise the median decides and the noise does not.",
+				+ " on one side of the allowance; otherwise which way the median leans, with the noise leaving it open.",
 				result.uptimes(StartupComparison.BOOT).size());
 		line();
 		line("| comparison | added (medians) | × | added, paired by round [interval] | allowed | goal met |");

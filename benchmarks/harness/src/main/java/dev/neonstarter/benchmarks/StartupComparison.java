@@ -133,16 +133,19 @@ final class StartupComparison {
 
 	/**
 	 * What a variant adds, paired by round: the median difference, its interval ({@code null} with too few
-	 * rounds: low, high, coverage) and the goal's allowance.
+	 * rounds) and the goal's allowance.
 	 */
-	record Paired(double median, double[] interval, double allowed) {
+	record Paired(double median, Stats.Interval interval, double allowed) {
 
-		/** {@code yes} or {@code no} when the whole interval is on one side of the allowance, else says which way the median leans. */
+		/**
+		 * {@code yes} or {@code no} when the whole interval is on one side of the allowance, else which way the
+		 * median leans.
+		 */
 		String verdict() {
-			if (this.interval != null && this.interval[1] <= this.allowed) {
+			if (this.interval != null && this.interval.high() <= this.allowed) {
 				return "**yes**";
 			}
-			if (this.interval != null && this.interval[0] > this.allowed) {
+			if (this.interval != null && this.interval.low() > this.allowed) {
 				return "**no**";
 			}
 			return (this.median <= this.allowed) ? "yes by the median, not beyond the noise"
@@ -150,8 +153,8 @@ final class StartupComparison {
 		}
 
 		String describe() {
-			return (this.interval != null) ? String.format("%+.0f ms [%+.0f, %+.0f]", this.median, this.interval[0],
-					this.interval[1]) : String.format("%+.0f ms", this.median);
+			return (this.interval != null) ? String.format("%+.0f ms [%+.0f, %+.0f]", this.median,
+					this.interval.low(), this.interval.high()) : String.format("%+.0f ms", this.median);
 		}
 
 	}

@@ -29,9 +29,8 @@ final class Stats {
 	 * A distribution-free interval for the median of a sample: the order statistics {@code k} and
 	 * {@code n + 1 - k}, with the largest {@code k} whose binomial tail keeps the coverage at or above
 	 * {@code confidence}. {@code null} when the sample is too small for that coverage.
-	 * @return the lower end, the upper end and the actual coverage
 	 */
-	static double[] medianInterval(Collection<? extends Number> values, double confidence) {
+	static Interval medianInterval(Collection<? extends Number> values, double confidence) {
 		double[] sorted = values.stream().mapToDouble(Number::doubleValue).sorted().toArray();
 		int n = sorted.length;
 		int k = 0;
@@ -45,7 +44,12 @@ final class Stats {
 			term = term * (n - j) / (j + 1);
 			tail += term;
 		}
-		return (k == 0) ? null : new double[] { sorted[k - 1], sorted[n - k], coverage };
+		return (k == 0) ? null : new Interval(sorted[k - 1], sorted[n - k], coverage);
+	}
+
+	/** An interval and the probability that it holds the true value. */
+	record Interval(double low, double high, double coverage) {
+
 	}
 
 	static double max(Collection<? extends Number> values) {
