@@ -1,6 +1,5 @@
 package dev.neonstarter.autoconfigure.jdbc;
 
-import java.net.InetAddress;
 import java.net.Socket;
 import java.sql.Connection;
 import java.util.Map;
@@ -8,12 +7,11 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.net.SocketFactory;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.autoconfigure.testsupport.UnconnectedSocketFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,7 +90,7 @@ class NeonPoolStartIntegrationTests {
 	}
 
 	/** Counts the sockets pgjdbc opens, per pool (pgjdbc passes the connection properties, ApplicationName included). */
-	public static class CountingSocketFactory extends SocketFactory {
+	public static class CountingSocketFactory extends UnconnectedSocketFactory {
 
 		static final Map<String, AtomicInteger> sockets = new ConcurrentHashMap<>();
 
@@ -106,32 +104,6 @@ class NeonPoolStartIntegrationTests {
 		public Socket createSocket() {
 			sockets.computeIfAbsent(this.pool, (name) -> new AtomicInteger()).incrementAndGet();
 			return new Socket();
-		}
-
-		// pgjdbc only asks for unconnected sockets (above); the connected variants are never called.
-
-		@Override
-		public Socket createSocket(String host, int port) {
-			throw unconnectedOnly();
-		}
-
-		@Override
-		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-			throw unconnectedOnly();
-		}
-
-		@Override
-		public Socket createSocket(InetAddress host, int port) {
-			throw unconnectedOnly();
-		}
-
-		@Override
-		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
-			throw unconnectedOnly();
-		}
-
-		private static UnsupportedOperationException unconnectedOnly() {
-			return new UnsupportedOperationException("pgjdbc creates unconnected sockets");
 		}
 
 	}

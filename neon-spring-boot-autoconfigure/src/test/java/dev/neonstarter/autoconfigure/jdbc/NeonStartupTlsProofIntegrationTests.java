@@ -1,0 +1,139 @@
+package dev.neonstarter.autoconfigure.jdbc;
+
+import java.net.Socket;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.autoconfigure.ssl.NeonTlsException;
+import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
+import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.autoconfigure.testsupport.UnconnectedSocketFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+/**
+ * The startup TLS proof of the pooled DataSource runs while the direct DataSource's is made, not after it,
+ * against PgBouncer and PostgreSQL with TLS; startup still fails when it fails.
+ */
+@RequiresPgBouncer
+class NeonStartupTlsProofIntegrationTests {
+
+	private final NeonTestTopology topology = NeonTestTopology.shared();
+
+	private String database;
+
+	@BeforeEach
+	void createDatabase() {
+		this.database = this.topology.createDatabase();
+	}
+
+	@Test
+	void pooledAndDirectProofsOpenTheirConnectionsAtTheSameTime() {
+		RendezvousSocketFactory.reset();
+		String factory = RendezvousSocketFactory.class.getName();
+		NeonTopologyContexts.runner(this.topology, this.database)
+			.withPropertyValues("neon.pooled.hikari.data-source-properties.socketFactory=" + factory,
+					"neon.direct.hikari.data-source-properties.socketFactory=" + factory)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// One after the other, the first pool's socket would have waited for the second in vain.
+				assertThat(RendezvousSocketFactory.met).containsOnly(entry(NeonPools.POOLED, true),
+						entry(NeonPools.DIRECT, true));
+				NeonTlsVerifier verifier = context.getBean(NeonTlsVerifier.class);
+				assertThat(verifier.status(NeonPools.POOLED).verified()).isTrue();
+				assertThat(verifier.status(NeonPools.DIRECT).verified()).isTrue();
+			});
+	}
+
+	@Test
+	void aFailedProofOfThePooledDataSourceStillFailsStartup() {
+		NeonTopologyContexts.runner(this.topology, this.database)
+			.withPropertyValues("neon.pooled.hikari.data-source-properties.sslrootcert=/nonexistent/root.crt")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable failure = context.getStartupFailure();
+				while (failure != null && !(failure instanceof NeonTlsException)) {
+					failure = failure.getCause();
+				}
+				assertThat(failure).isInstanceOf(NeonTlsException.class)
+					.hasMessageContaining("neon-pooled")
+					.hasMessageContaining("root certificate file");
+			});
+	}
+
+	@Test
+	void aPoolCreatedAfterStartupIsProvenBeforeItIsHandedOut() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(NeonDataSourceAutoConfiguration.class))
+			.withInitializer((context) -> context
+				.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.withPropertyValues("neon.url=" + this.topology.pooledUrl(this.database, ""),
+					"neon.direct-url=" + this.topology.directUrl(this.database, ""), "neon.ssl.mode=verify-full",
+					"neon.ssl.root-cert=" + this.topology.certificates().caCertificate(),
+					"neon.pooled.prepared-statements=disabled")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				NeonTlsVerifier verifier = context.getBean(NeonTlsVerifier.class);
+				assertThat(verifier.status(NeonPools.POOLED)).isNull();
+				context.getBean(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE, HikariDataSource.class);
+				assertThat(verifier.status(NeonPools.POOLED)).isNotNull();
+			});
+	}
+
+	/**
+	 * Makes the first socket of each pool wait for the other pool's first socket (10 s at most), and records
+	 * whether they met.
+	 */
+	public static class RendezvousSocketFactory extends UnconnectedSocketFactory {
+
+		static final Map<String, Boolean> met = new ConcurrentHashMap<>();
+
+		private static final Set<String> asked = ConcurrentHashMap.newKeySet();
+
+		private static volatile CountDownLatch bothAsking = new CountDownLatch(2);
+
+		private final String pool;
+
+		public RendezvousSocketFactory(Properties properties) {
+			this.pool = properties.getProperty("ApplicationName");
+		}
+
+		static void reset() {
+			met.clear();
+			asked.clear();
+			bothAsking = new CountDownLatch(2);
+		}
+
+		@Override
+		public Socket createSocket() {
+			if (asked.add(this.pool)) {
+				CountDownLatch latch = bothAsking;
+				latch.countDown();
+				try {
+					met.put(this.pool, latch.await(10, TimeUnit.SECONDS));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					met.put(this.pool, false);
+				}
+			}
+			return new Socket();
+		}
+
+	}
+
+}
