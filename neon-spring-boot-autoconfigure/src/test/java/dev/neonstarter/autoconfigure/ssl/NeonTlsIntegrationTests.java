@@ -95,6 +95,17 @@ class NeonTlsIntegrationTests {
 	}
 
 	@Test
+	void aFailedProofOfThePooledDataSourceAloneFailsStartup() {
+		// The pooled pool's proof runs in the background while the direct pool's passes: startup still fails.
+		NeonTopologyContexts.runner(this.topology, this.database)
+			.withPropertyValues("neon.pooled.hikari.data-source-properties.sslrootcert=/nonexistent/root.crt")
+			.run((context) -> {
+				assertTlsFailure(context, NeonTlsException.Failure.ROOT_CERT_UNREADABLE);
+				assertThat(findTlsException(context.getStartupFailure())).hasMessageContaining("neon-pooled");
+			});
+	}
+
+	@Test
 	void theJdkTrustStoreDoesNotTrustTheTestRoot() {
 		// Proves verify-full without a root certificate really verifies (against the JDK's roots).
 		NeonTopologyContexts.runner(this.topology, this.database)
