@@ -18,8 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -60,14 +58,9 @@ class NeonStartupTlsProofIntegrationTests {
 
 	@Test
 	void aPoolCreatedAfterStartupIsProvenBeforeItIsHandedOut() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(NeonDataSourceAutoConfiguration.class))
+		NeonTopologyContexts.runner(this.topology, this.database)
 			.withInitializer((context) -> context
 				.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
-			.withPropertyValues("neon.url=" + this.topology.pooledUrl(this.database, ""),
-					"neon.direct-url=" + this.topology.directUrl(this.database, ""), "neon.ssl.mode=verify-full",
-					"neon.ssl.root-cert=" + this.topology.certificates().caCertificate(),
-					"neon.pooled.prepared-statements=disabled")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				NeonTlsVerifier verifier = context.getBean(NeonTlsVerifier.class);
