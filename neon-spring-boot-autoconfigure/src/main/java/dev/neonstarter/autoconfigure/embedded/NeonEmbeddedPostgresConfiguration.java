@@ -9,6 +9,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -17,19 +18,18 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Starts an embedded PostgreSQL when {@code neon.embedded.enabled=true} and no connection string is
- * configured, so a sample or a new project runs with no setup. Both DataSources point at it.
+ * configured, so a sample or a new project runs with no setup; or, whatever is configured, when
+ * {@code neon.embedded.replace=true}, so a test never reaches a real database. Both DataSources point at it.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(EmbeddedPostgres.class)
-@ConditionalOnBooleanProperty("neon.embedded.enabled")
-@Conditional(NeonEmbeddedPostgresConfiguration.NoConnectionStringCondition.class)
-// A service connection (ours or Spring Boot's JDBC one, e.g. Docker Compose) replaces the embedded database.
-@ConditionalOnMissingBean(type = { "dev.neonstarter.autoconfigure.connection.NeonConnectionDetails",
-		"org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails" })
+@Conditional(NeonEmbeddedPostgresConfiguration.EmbeddedCondition.class)
 public class NeonEmbeddedPostgresConfiguration {
 
 	private static final Log logger = LogFactory.getLog(NeonEmbeddedPostgresConfiguration.class);
@@ -41,12 +41,14 @@ public class NeonEmbeddedPostgresConfiguration {
 			// Neon's defaults that matter to applications: UTC and UTF-8.
 			.setServerConfig("timezone", "UTC")
 			.start();
-		logger.info("No neon.url or DATABASE_URL set and neon.embedded.enabled=true: started an embedded PostgreSQL"
-				+ " on localhost:" + postgres.getPort() + " for both DataSources (data is deleted at shutdown)");
+		logger.info("Started an embedded PostgreSQL on localhost:" + postgres.getPort() + " for both Neon"
+				+ " DataSources (data is deleted at shutdown)");
 		return postgres;
 	}
 
+	/** Primary: with {@code neon.embedded.replace=true} it wins over a service connection's details. */
 	@Bean
+	@Primary
 	NeonConnectionDetails neonEmbeddedConnectionDetails(EmbeddedPostgres postgres) {
 		return new EmbeddedConnectionDetails(postgres.getPort());
 	}
@@ -82,11 +84,40 @@ public class NeonEmbeddedPostgresConfiguration {
 
 	}
 
+	/**
+	 * {@code neon.embedded.replace=true}; or {@code neon.embedded.enabled=true} with no connection string
+	 * ({@code neon.url}, {@code DATABASE_URL}, a Neon {@code spring.datasource.url}) and no service connection
+	 * (ours or Spring Boot's JDBC one, e.g. Docker Compose), which replace the embedded database.
+	 */
+	static class EmbeddedCondition extends AnyNestedCondition {
+
+		EmbeddedCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBooleanProperty("neon.embedded.replace")
+		static class Replace {
+
+		}
+
+		@ConditionalOnBooleanProperty("neon.embedded.enabled")
+		@Conditional(NoConnectionStringCondition.class)
+		@ConditionalOnMissingBean(type = { "dev.neonstarter.autoconfigure.connection.NeonConnectionDetails",
+				"org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails" })
+		static class EnabledWithoutConnection {
+
+		}
+
+	}
+
 	static class NoConnectionStringCondition implements Condition {
 
 		@Override
 		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			return !PropertiesNeonConnectionDetails.isConfigured(context.getEnvironment());
+			Environment environment = context.getEnvironment();
+			String dataSourceUrl = PropertiesNeonConnectionDetails.dataSourceUrl(environment);
+			return !PropertiesNeonConnectionDetails.isConfigured(environment)
+					&& (dataSourceUrl == null || !PropertiesNeonConnectionDetails.isNeonUrl(dataSourceUrl));
 		}
 
 	}

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.neonstarter.autoconfigure.NeonProperties;
 import dev.neonstarter.autoconfigure.jdbc.ConnectionGuard;
+import dev.neonstarter.autoconfigure.jdbc.NeonConnectionFailures;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.jdbc.NeonPoolActivity;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
@@ -142,7 +143,7 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 		}
 		catch (TimeoutException ex) {
 			this.inFlight.cancel(true);
-			this.dataSource.activity().failure("health check timed out after " + timeout.toMillis() + " ms", null);
+			this.dataSource.activity().failure("timed out after " + timeout.toMillis() + " ms: the health check did not finish", null);
 		}
 		catch (ExecutionException | CancellationException ex) {
 			// runQuery records its own failures through the data source
@@ -155,7 +156,10 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 
 	private CheckResult runQuery(Duration timeout) throws SQLException {
 		long start = System.nanoTime();
-		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+		// Waits for a connection for part of the timeout only, so that a pool that cannot connect answers with
+		// HikariCP's timeout and the connection failure it carries (refused, TLS, login), not with an interrupt.
+		try (Connection connection = this.dataSource.getConnection(timeout.multipliedBy(3).dividedBy(4));
+				Statement statement = connection.createStatement()) {
 			statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
 			try (ResultSet rs = statement.executeQuery(CHECK_QUERY)) {
 				rs.next();
@@ -163,7 +167,7 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 		}
 		catch (SQLException ex) {
 			// getConnection failures are recorded by the data source; record query failures too.
-			this.dataSource.activity().failure(ex.getMessage(), ex);
+			this.dataSource.activity().failure(NeonConnectionFailures.describe(ex), ex);
 			throw ex;
 		}
 		return new CheckResult(Instant.now(), Duration.ofNanos(System.nanoTime() - start));

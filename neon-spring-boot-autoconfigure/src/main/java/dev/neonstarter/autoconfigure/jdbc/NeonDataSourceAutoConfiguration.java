@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +30,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.io.support.ResourcePatternUtils;
 
 /**
  * The Neon DataSources: {@code neonPooledDataSource} (primary, on the {@code -pooler} endpoint) and
@@ -36,12 +39,13 @@ import org.springframework.core.env.Environment;
  * default autowire candidate); with {@code neon.read-replica.url}, also the replica pool and a routing
  * primary DataSource ({@link NeonReadReplicaConfiguration}). Runs before Spring Boot's DataSource
  * auto-configuration so that it backs off, and backs off itself when the application defines a
- * {@link DataSource}.
+ * {@link DataSource} or has said it wants another one ({@link OnNeonDataSourceCondition}).
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({ HikariDataSource.class, org.postgresql.Driver.class })
 @ConditionalOnMissingBean(DataSource.class)
 @ConditionalOnBooleanProperty(name = "neon.enabled", matchIfMissing = true)
+@Conditional(OnNeonDataSourceCondition.class)
 @EnableConfigurationProperties(NeonProperties.class)
 @Import({ NeonEmbeddedPostgresConfiguration.class, NeonReadReplicaConfiguration.class })
 public class NeonDataSourceAutoConfiguration {
@@ -136,6 +140,12 @@ public class NeonDataSourceAutoConfiguration {
 		@Bean
 		NeonFlywayCheck neonFlywayCheck(Environment environment) {
 			return new NeonFlywayCheck(environment);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(FlywayMigrationStrategy.class)
+		NeonFlywayMigrationStrategy neonFlywayMigrationStrategy(ResourceLoader resourceLoader) {
+			return new NeonFlywayMigrationStrategy(ResourcePatternUtils.getResourcePatternResolver(resourceLoader));
 		}
 
 	}

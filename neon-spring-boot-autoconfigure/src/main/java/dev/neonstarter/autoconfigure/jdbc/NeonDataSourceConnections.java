@@ -55,6 +55,10 @@ final class NeonDataSourceConnections {
 		this.pooledThroughPgBouncer = this.pooled.isPooledEndpoint() || !sameServer(this.pooled, this.direct);
 		if (this.pooledThroughPgBouncer) {
 			checkPoolerParameters(this.pooled.parameters().keySet());
+			if (!this.pooled.isNeonHost()
+					&& properties.getPooled().getPreparedStatements() == NeonProperties.PreparedStatements.SERVER) {
+				warnUnknownPooler(this.pooled);
+			}
 		}
 		// A replica's pooled endpoint is a PgBouncer like the primary's, so it gets the same statement mode.
 		this.replica = (replicaTls != null) ? withPreparedStatements(replicaTls.connection(), properties) : null;
@@ -85,6 +89,21 @@ final class NeonDataSourceConnections {
 		}
 		return replica.withCredentials(blankToNull(properties.getUsername()), blankToNull(properties.getPassword()))
 			.toPooled();
+	}
+
+	/**
+	 * Neon's pooler tracks protocol-level prepared statements (PgBouncer 1.22 with max_prepared_statements set);
+	 * another pooler may not, and nothing a client can ask tells reliably (PgBouncer's settings are only on its
+	 * admin console), so the starter warns instead of checking.
+	 */
+	private static void warnUnknownPooler(NeonConnectionString pooled) {
+		logger.warn("The pooled endpoint " + pooled.host() + ":" + pooled.port() + " is not a Neon host and differs"
+				+ " from the direct one, so the starter takes it for a pooler in transaction mode."
+				+ " neon.pooled.prepared-statements=server needs a pooler that tracks protocol-level prepared"
+				+ " statements (PgBouncer 1.21+ with max_prepared_statements > 0, as Neon's). One that does not can"
+				+ " bind a statement to another client's prepared statement of the same name, so that wrong SQL"
+				+ " runs, not just fails. Set neon.pooled.prepared-statements=disabled unless your pooler tracks"
+				+ " them");
 	}
 
 	private static NeonConnectionString withPreparedStatements(NeonConnectionString connection,

@@ -3,12 +3,14 @@ package dev.neonstarter.autoconfigure.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.neonstarter.autoconfigure.jdbc.observation.NeonQueryObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -42,7 +44,7 @@ public class NeonHikariDataSource extends HikariDataSource {
 			@java.lang.Override
 			public SQLExceptionOverride.Override adjudicate(SQLException ex) {
 				if (isConnectionFailure(ex.getSQLState())) {
-					NeonHikariDataSource.this.activity.failure(ex.getMessage(), ex);
+					NeonHikariDataSource.this.activity.failure(NeonConnectionFailures.describe(ex), ex);
 					ConnectionGuard current = NeonHikariDataSource.this.guard;
 					if (current != null) {
 						current.failed(0, ex);
@@ -65,6 +67,20 @@ public class NeonHikariDataSource extends HikariDataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
+		return getConnection(-1);
+	}
+
+	/**
+	 * A connection, waiting at most {@code maxWait} for one (instead of HikariCP's connection timeout), for
+	 * checks that must answer within a timeout of their own. When none is available by then, HikariCP's timeout
+	 * exception carries the pool's last connection failure (refused, TLS, login) as its cause, which an
+	 * interrupted wait would hide.
+	 */
+	public Connection getConnection(Duration maxWait) throws SQLException {
+		return getConnection(Math.max(0, maxWait.toMillis()));
+	}
+
+	private Connection getConnection(long maxWaitMillis) throws SQLException {
 		ConnectionGuard current = this.guard;
 		if (current != null) {
 			current.beforeAcquire();
@@ -72,10 +88,10 @@ public class NeonHikariDataSource extends HikariDataSource {
 		long start = System.nanoTime();
 		Connection connection;
 		try {
-			connection = this.started ? super.getConnection() : start();
+			connection = this.started ? borrow(maxWaitMillis) : start();
 		}
 		catch (SQLException ex) {
-			this.activity.failure(ex.getMessage(), ex);
+			this.activity.failure(NeonConnectionFailures.describe(ex), ex);
 			if (current != null) {
 				current.failed(System.nanoTime() - start, ex);
 			}
@@ -92,6 +108,13 @@ public class NeonHikariDataSource extends HikariDataSource {
 		QueryObservations observations = this.observations;
 		return (this.queryListeners.isEmpty() && observations == null) ? connection
 				: QueryTiming.wrap(connection, getPoolName(), this.queryListeners, observations);
+	}
+
+	private Connection borrow(long maxWaitMillis) throws SQLException {
+		if (maxWaitMillis >= 0 && getHikariPoolMXBean() instanceof HikariPool pool && !isClosed()) {
+			return pool.getConnection(maxWaitMillis);
+		}
+		return super.getConnection();
 	}
 
 	/**

@@ -43,6 +43,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration" },
 		after = { NeonDataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class })
 @ConditionalOnClass({ CircuitBreaker.class, Retry.class })
+@ConditionalOnBooleanProperty(name = "neon.enabled", matchIfMissing = true)
 public class NeonResilienceAutoConfiguration {
 
 	/** Name of the circuit breaker and retry instances. */

@@ -32,7 +32,9 @@ class NeonResilienceDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		if (!ClassUtils.isPresent("io.github.resilience4j.circuitbreaker.CircuitBreaker", getClass().getClassLoader())
-				|| environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)) {
+				|| environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)
+				|| !environment.getProperty("neon.enabled", Boolean.class, true)) {
+			// With neon.enabled=false nothing of the starter exists, so neither do these instances.
 			return;
 		}
 		// The replica's breaker only exists with a replica: Resilience4j creates every configured instance.

@@ -44,6 +44,25 @@ class NeonFailureAnalyzersTests {
 	}
 
 	@Test
+	void missingUrlNamesTheWaysToUseAnotherDatabase(CapturedOutput output) {
+		start();
+		assertThat(output).contains("neon.enabled=false in that profile")
+			.contains("put H2 on the classpath, and the starter backs off")
+			.contains("neon-spring-boot-test brings it");
+	}
+
+	@Test
+	void neonUrlAndAnotherSpringDatasourceUrlAreBothNamed(CapturedOutput output) {
+		start("--neon.url=" + NEON_POOLED, "--spring.datasource.url=jdbc:postgresql://localhost:5433/local?password=Tr0ub4dor");
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Two databases are configured: neon.url names the Neon endpoint"
+					+ " ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech and spring.datasource.url names"
+					+ " localhost:5433/local")
+			.contains("set neon.enabled=false for that profile or test, or unset neon.url there")
+			.doesNotContain("Tr0ub4dor");
+	}
+
+	@Test
 	void malformedUrlSaysWhatAndWhereWithoutThePassword(CapturedOutput output) {
 		start("--neon.url=postgresql://app:Tr0ub4dor@ep-a-1-pooler.us-east-2.aws.neon.tech:54x2/neondb");
 		assertThat(output).contains("APPLICATION FAILED TO START")

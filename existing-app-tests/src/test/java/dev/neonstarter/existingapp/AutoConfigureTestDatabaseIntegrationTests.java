@@ -1,0 +1,60 @@
+package dev.neonstarter.existingapp;
+
+import javax.sql.DataSource;
+
+import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
+import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A common test set-up on a developer's machine that has {@code DATABASE_URL} exported: {@code @SpringBootTest}
+ * with {@code @AutoConfigureTestDatabase}. The starter backs off entirely, so Spring Boot replaces its DataSource
+ * with H2 and nothing, Flyway included, reaches the real database: every connection to it would pass the proxy,
+ * which sees none, and its schema stays empty.
+ */
+@SpringBootTest
+@AutoConfigureTestDatabase
+class AutoConfigureTestDatabaseIntegrationTests {
+
+	static final RealDatabase realDatabase = new RealDatabase();
+
+	@DynamicPropertySource
+	static void realDatabaseInTheEnvironment(DynamicPropertyRegistry registry) {
+		realDatabase.register(registry);
+	}
+
+	@AfterAll
+	static void closeProxy() {
+		realDatabase.close();
+	}
+
+	@Autowired
+	ApplicationContext context;
+
+	@Autowired
+	DataSource dataSource;
+
+	@Autowired
+	OwnerService owners;
+
+	@Test
+	void theRealDatabaseIsNeverTouched() {
+		assertThat(EmbeddedDatabaseConnection.isEmbedded(this.dataSource)).isTrue();
+		assertThat(this.context.getBeanNamesForType(NeonHikariDataSource.class)).isEmpty();
+		this.owners.add("Harold Davis");
+		assertThat(this.owners.search("davis")).hasSize(1);
+		assertThat(realDatabase.connections()).isZero();
+		assertThat(realDatabase.tables()).isEmpty();
+	}
+
+}
