@@ -1,22 +1,18 @@
 package dev.neonstarter.sample;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.ReadReplicaServer;
+import dev.neonstarter.autoconfigure.testsupport.ReplicatedTopology;
+import dev.neonstarter.autoconfigure.testsupport.RequiresPgBaseBackup;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -24,8 +20,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -36,20 +30,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample app with a read replica: the Neon-shaped topology as the primary and a second, read-only
- * PostgreSQL as the replica. The replica holds a note the primary does not, so the responses show which server
- * answered. {@code GET /api/notes} (a read-only transaction) is served by the replica, everything else by the
- * primary; while the replica is down, the listing falls back to the primary and the application stays ready.
+ * The sample app with a read replica: the Neon-shaped topology as the primary and a streaming hot standby of its
+ * PostgreSQL as the replica, which gets the schema (Flyway runs on the primary) and every note by replication.
+ * {@code GET /api/notes} (a read-only transaction) is served by the replica, everything else by the primary: while
+ * the replica's replay is paused, a new note is readable by id but not listed. While the replica is down, the
+ * listing falls back to the primary and the application stays ready.
  */
 @RequiresPgBouncer
+@RequiresPgBaseBackup
 @DirtiesContext
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "neon.read-replica.hikari.connection-timeout=1000")
 class NotesReadReplicaTests {
 
-	private static final String ON_REPLICA_ONLY = "replicated before the test";
-
-	private static ReadReplicaServer replica;
+	@RegisterExtension
+	static final ReplicatedTopology servers = new ReplicatedTopology();
 
 	@LocalServerPort
 	int port;
@@ -60,42 +55,43 @@ class NotesReadReplicaTests {
 
 	RestClient http;
 
+	private final ReadReplicaServer replica = servers.replica();
+
 	@DynamicPropertySource
 	static void neon(DynamicPropertyRegistry registry) {
-		NeonTestTopology topology = NeonTestTopology.shared();
+		NeonTestTopology topology = servers.topology();
 		String database = topology.createDatabase();
-		replica = ReadReplicaServer.start(topology);
-		// The replica has the schema (as replication would have brought it) and a note of its own.
-		List<String> statements = new ArrayList<>(migrations());
-		statements.add("GRANT SELECT ON notes TO " + NeonTestTopology.APP_USER);
-		statements.add("INSERT INTO notes (text) VALUES ('" + ON_REPLICA_ONLY + "')");
-		replica.createDatabase(database, statements.toArray(String[]::new));
+		// The database reaches the replica by replication before the application connects to it.
+		servers.replica().awaitReplay();
 		NeonTopologyProperties.register(registry, topology, database);
-		registry.add("neon.read-replica.url", () -> replica.url(database, "sslmode=require"));
-	}
-
-	@AfterAll
-	static void stopReplica() {
-		replica.close();
+		registry.add("neon.read-replica.url", () -> servers.replica().url(database, "sslmode=require"));
 	}
 
 	@BeforeEach
 	void client() {
 		this.http = NeonTopologyProperties.http(this.port);
+		// What Flyway and earlier tests wrote on the primary is on the replica.
+		this.replica.awaitReplay();
 	}
 
 	@Test
 	void listingReadsFromTheReplicaAndASingleNoteFromThePrimary() {
-		Map<String, Object> created = post("written to the primary");
-		// The replica has not caught up with the write (here: it never will): the listing does not show it...
-		assertThat(texts()).contains(ON_REPLICA_ONLY).doesNotContain("written to the primary");
-		// ...while reading the note just created, on the primary, does (read-your-writes).
-		Map<String, Object> read = this.http.get()
-			.uri("/api/notes/{id}", created.get("id"))
-			.retrieve()
-			.body(new ParameterizedTypeReference<>() {
-			});
-		assertThat(read).containsEntry("text", "written to the primary");
+		post("replicated before the pause");
+		this.replica.awaitReplay();
+		this.replica.pauseReplay();
+		Map<String, Object> created;
+		try {
+			created = post("written to the primary");
+			// The replica has not replayed the write: the listing, served by it, does not show it yet...
+			assertThat(texts()).contains("replicated before the pause").doesNotContain("written to the primary");
+			// ...while reading the note just created, on the primary, does (read-your-writes).
+			assertThat(note(created.get("id"))).containsEntry("text", "written to the primary");
+		}
+		finally {
+			this.replica.resumeReplay();
+		}
+		this.replica.awaitReplay();
+		assertThat(texts()).contains("replicated before the pause", "written to the primary");
 	}
 
 	@Test
@@ -124,11 +120,11 @@ class NotesReadReplicaTests {
 	@SuppressWarnings("unchecked")
 	void whileTheReplicaIsDownTheListingFallsBackAndTheApplicationStaysReady() {
 		post("on the primary");
-		replica.stop();
+		this.replica.stop();
 		try {
 			// The stop ended the idle replica connections; HikariCP notices on the next borrow.
 			this.replicaPool.getHikariPoolMXBean().softEvictConnections();
-			assertThat(texts()).contains("on the primary").doesNotContain(ON_REPLICA_ONLY);
+			assertThat(texts()).contains("on the primary");
 
 			Map<String, Object> health = get("/actuator/health");
 			assertThat(health).containsEntry("status", "UP");
@@ -146,9 +142,20 @@ class NotesReadReplicaTests {
 				.containsPattern("neon_replica_fallbacks_total\\{reason=\"connection-failure\"} [1-9]");
 		}
 		finally {
-			replica.start();
+			this.replica.start();
 		}
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(texts()).contains(ON_REPLICA_ONLY));
+		// Back on the replica: with its replay paused, a new note is not listed (the primary would list it).
+		this.replica.awaitReplay();
+		this.replica.pauseReplay();
+		try {
+			post("while the replica lags");
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(texts()).contains("on the primary")
+					.doesNotContain("while the replica lags"));
+		}
+		finally {
+			this.replica.resumeReplay();
+		}
 	}
 
 	private List<Object> texts() {
@@ -158,6 +165,11 @@ class NotesReadReplicaTests {
 			.body(new ParameterizedTypeReference<>() {
 			});
 		return notes.stream().map((note) -> note.get("text")).toList();
+	}
+
+	private Map<String, Object> note(Object id) {
+		return this.http.get().uri("/api/notes/{id}", id).retrieve().body(new ParameterizedTypeReference<>() {
+		});
 	}
 
 	private Map<String, Object> post(String text) {
@@ -173,30 +185,6 @@ class NotesReadReplicaTests {
 	private Map<String, Object> get(String path) {
 		return this.http.get().uri(path).retrieve().body(new ParameterizedTypeReference<>() {
 		});
-	}
-
-	/** The sample's Flyway migrations, in version order (fewer than ten, so names sort by version). */
-	private static List<String> migrations() {
-		try {
-			Resource[] resources = new PathMatchingResourcePatternResolver()
-				.getResources("classpath:db/migration/V*.sql");
-			return Arrays.stream(resources)
-				.sorted(Comparator.comparing(Resource::getFilename))
-				.map(NotesReadReplicaTests::read)
-				.toList();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static String read(Resource resource) {
-		try {
-			return resource.getContentAsString(StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -1,7 +1,9 @@
 package dev.neonstarter.autoconfigure.jdbc;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
@@ -10,12 +12,13 @@ import dev.neonstarter.autoconfigure.metrics.NeonMetricsAutoConfiguration;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
 import dev.neonstarter.autoconfigure.testsupport.ReadReplicaServer;
+import dev.neonstarter.autoconfigure.testsupport.ReplicatedTopology;
+import dev.neonstarter.autoconfigure.testsupport.RequiresPgBaseBackup;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
@@ -44,62 +47,60 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Read/write routing against two real servers: the Neon-shaped topology (PgBouncer and PostgreSQL, TLS) as the
- * primary, and a second PostgreSQL with read-only databases as the replica. Which server answered is read from
- * the server itself: a marker row that differs between the two, and the port it listens on.
+ * Read/write routing against a real primary and a real read replica: the Neon-shaped topology (PgBouncer and
+ * PostgreSQL, TLS) as the primary, and a streaming hot standby of its PostgreSQL as the replica. Which server
+ * answered is read from the server itself, in the transaction: {@code pg_is_in_recovery()} and the port it
+ * listens on. Replication is asynchronous; tests that need the replica to lag pause its replay.
  */
 @RequiresPgBouncer
+@RequiresPgBaseBackup
 class NeonReadReplicaIntegrationTests {
 
-	private static final String WHICH_SERVER = "SELECT name || ':' || current_setting('port') FROM server_role";
+	private static final String WHICH_SERVER = "SELECT CASE WHEN pg_is_in_recovery() THEN 'replica' ELSE 'primary' END"
+			+ " || ':' || current_setting('port')";
 
-	private static ReadReplicaServer replica;
+	@RegisterExtension
+	static final ReplicatedTopology servers = new ReplicatedTopology();
 
-	private final NeonTestTopology topology = NeonTestTopology.shared();
+	private final NeonTestTopology topology = servers.topology();
+
+	private final ReadReplicaServer replica = servers.replica();
 
 	private String database;
 
-	@BeforeAll
-	static void startReplica() {
-		replica = ReadReplicaServer.start(NeonTestTopology.shared());
-	}
-
-	@AfterAll
-	static void stopReplica() {
-		replica.close();
-	}
-
 	@BeforeEach
-	void createDatabases() {
+	void createDatabase() {
 		this.database = this.topology.createDatabase();
 		this.topology.postgres()
-			.execute(this.database, "CREATE TABLE server_role (name text)", "INSERT INTO server_role VALUES ('primary')",
-					"CREATE TABLE items (id int)", "GRANT SELECT, INSERT ON server_role, items TO app_user");
-		createOnReplica(replica, this.database);
+			.execute(this.database, "CREATE TABLE items (id int)", "GRANT SELECT, INSERT ON items TO app_user");
+		// The database and its table reach the replica by replication.
+		this.replica.awaitReplay();
 	}
 
-	private static void createOnReplica(ReadReplicaServer server, String database) {
-		server.createDatabase(database, "CREATE TABLE server_role (name text)",
-				"INSERT INTO server_role VALUES ('replica')", "CREATE TABLE items (id int)",
-				"GRANT SELECT, INSERT ON server_role, items TO app_user");
-	}
-
-	private ApplicationContextRunner runner(ReadReplicaServer server) {
+	private ApplicationContextRunner runner() {
 		return NeonTopologyContexts.runner(this.topology, this.database)
 			.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class,
 					TransactionAutoConfiguration.class))
-			.withPropertyValues("neon.read-replica.url=" + server.url(this.database, ""))
+			.withPropertyValues("neon.read-replica.url=" + this.replica.url(this.database, ""))
 			.withBean(Reads.class);
+	}
+
+	private String onReplica() {
+		return "replica:" + this.replica.port();
+	}
+
+	private String onPrimary() {
+		return "primary:" + this.topology.postgres().port();
 	}
 
 	@Test
 	void readOnlyTransactionsRunOnTheReplicaAndEverythingElseOnThePrimary() {
-		runner(replica).run((context) -> {
+		runner().run((context) -> {
 			assertThat(context.getBean(DataSource.class)).isInstanceOf(LazyConnectionDataSourceProxy.class);
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			Reads reads = context.getBean(Reads.class);
-			String onReplica = "replica:" + replica.port();
-			String onPrimary = "primary:" + this.topology.postgres().port();
+			String onReplica = onReplica();
+			String onPrimary = onPrimary();
 			assertThat(reads.readOnly()).isEqualTo(onReplica);
 			assertThat(whichIn(context, true)).isEqualTo(onReplica);
 			assertThat(reads.readWrite()).isEqualTo(onPrimary);
@@ -109,36 +110,65 @@ class NeonReadReplicaIntegrationTests {
 	}
 
 	@Test
-	void writesGoToThePrimary() {
-		runner(replica).run((context) -> {
+	void writesGoToThePrimaryAndReachTheReplicaByReplication() {
+		runner().run((context) -> {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			transactions(context, false).executeWithoutResult((status) -> jdbc.update("INSERT INTO items VALUES (1)"));
 			jdbc.update("INSERT INTO items VALUES (2)");
 			assertThat(count(this.topology.postgres().adminDataSource(this.database))).isEqualTo(2);
-			assertThat(count(replica.postgres().adminDataSource(this.database))).isZero();
-			// A read-only transaction sees the replica, which replication has not caught up with yet.
-			assertThat(countIn(context, true)).isZero();
+			this.replica.awaitReplay();
+			assertThat(count(this.replica.postgres().adminDataSource(this.database))).isEqualTo(2);
+			assertThat(countIn(context, true)).isEqualTo(2);
 		});
 	}
 
 	@Test
-	void aWriteInAReadOnlyTransactionFailsClearly() {
-		runner(replica).run((context) -> {
+	void aReadOnlyTransactionSeesTheReplicaLagBehindThePrimaryUntilReplayResumes() {
+		runner().run((context) -> {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-			assertThatException().isThrownBy(() -> context.getBean(Reads.class).writeInReadOnly())
-				.withMessageContaining("cannot execute INSERT in a read-only transaction");
+			this.replica.pauseReplay();
+			try {
+				jdbc.update("INSERT INTO items VALUES (1)");
+				assertThat(countIn(context, false)).as("read-write transaction, on the primary").isEqualTo(1);
+				// The replica has received the insert but not replayed it: a read right after a write misses it.
+				Reads reads = context.getBean(Reads.class);
+				assertThat(reads.readOnlyCount()).isEqualTo(onReplica() + " items=0");
+				assertThat(countIn(context, true)).isZero();
+			}
+			finally {
+				this.replica.resumeReplay();
+			}
+			this.replica.awaitReplay();
+			assertThat(context.getBean(Reads.class).readOnlyCount()).isEqualTo(onReplica() + " items=1");
+		});
+	}
+
+	@Test
+	void aWriteInAReadOnlyTransactionIsRefusedByTheReplicaWith25006() {
+		runner().run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			AtomicReference<String> server = new AtomicReference<>();
+			assertThatException().isThrownBy(() -> context.getBean(Reads.class).writeInReadOnly(server))
+				.withMessageContaining("cannot execute INSERT in a read-only transaction")
+				.satisfies((ex) -> assertThat(sqlState(ex)).isEqualTo("25006"));
+			assertThat(server.get()).as("the server the transaction ran on").isEqualTo(onReplica());
 			assertThat(count(this.topology.postgres().adminDataSource(this.database))).isZero();
-			assertThat(count(replica.postgres().adminDataSource(this.database))).isZero();
+			// A hot standby refuses every write, not only those in read-only transactions.
+			assertThatException()
+				.isThrownBy(() -> this.replica.postgres().execute(this.database, "INSERT INTO items VALUES (1)"))
+				.satisfies((ex) -> assertThat(sqlState(ex)).isEqualTo("25006"));
 			// The transaction's failure did not leave anything behind: the next write works, on the primary.
 			jdbc.update("INSERT INTO items VALUES (1)");
 			assertThat(count(this.topology.postgres().adminDataSource(this.database))).isEqualTo(1);
+			this.replica.awaitReplay();
+			assertThat(count(this.replica.postgres().adminDataSource(this.database))).isEqualTo(1);
 		});
 	}
 
 	@Test
 	void readOnlyWorkDoesNotTouchThePrimary() {
 		// No startup TLS check, so nothing but the test's own work takes connections.
-		runner(replica).withPropertyValues("neon.ssl.verify-on-startup=false").run((context) -> {
+		runner().withPropertyValues("neon.ssl.verify-on-startup=false").run((context) -> {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			for (int i = 0; i < 3; i++) {
 				whichIn(context, true);
@@ -158,10 +188,9 @@ class NeonReadReplicaIntegrationTests {
 	}
 
 	@Test
-	void readOnlyWorkFallsBackToAReadOnlyPrimaryConnectionWhileTheReplicaIsDown() throws Exception {
-		try (ReadReplicaServer stopped = ReadReplicaServer.start(this.topology)) {
-			createOnReplica(stopped, this.database);
-			runner(stopped).withPropertyValues("neon.read-replica.hikari.connection-timeout=500")
+	void readOnlyWorkFallsBackToAReadOnlyPrimaryConnectionWhileTheReplicaIsDown() {
+		try {
+			runner().withPropertyValues("neon.read-replica.hikari.connection-timeout=500")
 				.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 						SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class,
 						HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
@@ -169,14 +198,13 @@ class NeonReadReplicaIntegrationTests {
 				.run((context) -> {
 					JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 					MeterRegistry registry = context.getBean(MeterRegistry.class);
-					assertThat(whichIn(context, true)).startsWith("replica:");
+					assertThat(whichIn(context, true)).isEqualTo(onReplica());
 
-					stopped.stop();
+					this.replica.stop();
 					// The stop ended the idle replica connections; HikariCP notices on the next borrow.
 					replicaPool(context).getHikariPoolMXBean().softEvictConnections();
 					for (int i = 0; i < 3; i++) {
-						assertThat(whichIn(context, true))
-							.isEqualTo("primary:" + this.topology.postgres().port());
+						assertThat(whichIn(context, true)).isEqualTo(onPrimary());
 					}
 					// On the primary too, the transaction is read-only...
 					assertThatException()
@@ -205,10 +233,10 @@ class NeonReadReplicaIntegrationTests {
 						.containsKey("lastReason");
 					assertThat(neonComponent(context, "pooled").health().getStatus()).isEqualTo(Status.UP);
 
-					stopped.start();
+					this.replica.start();
 					// HikariCP retries connecting with a backoff of up to 5 s: until then reads still fall back.
 					await().atMost(Duration.ofSeconds(30))
-						.untilAsserted(() -> assertThat(whichIn(context, true)).startsWith("replica:"));
+						.untilAsserted(() -> assertThat(whichIn(context, true)).isEqualTo(onReplica()));
 					Health recovered = neonComponent(context, "replica").health();
 					assertThat(recovered.getStatus()).isEqualTo(Status.UP);
 					assertThat(recovered.getDetails().get("fallback")).asInstanceOf(
@@ -216,20 +244,22 @@ class NeonReadReplicaIntegrationTests {
 						.containsEntry("active", false);
 				});
 		}
+		finally {
+			this.replica.start();
+		}
 	}
 
 	@Test
-	void withoutFallbackAnUnavailableReplicaFailsReadOnlyWork() throws Exception {
-		try (ReadReplicaServer stopped = ReadReplicaServer.start(this.topology)) {
-			createOnReplica(stopped, this.database);
-			runner(stopped)
+	void withoutFallbackAnUnavailableReplicaFailsReadOnlyWork() {
+		try {
+			runner()
 				.withPropertyValues("neon.read-replica.fallback=false", "neon.read-replica.hikari.connection-timeout=500")
 				.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
 						HealthContributorRegistryAutoConfiguration.class, NeonHealthContributorAutoConfiguration.class))
 				.run((context) -> {
 					JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-					assertThat(whichIn(context, true)).startsWith("replica:");
-					stopped.stop();
+					assertThat(whichIn(context, true)).isEqualTo(onReplica());
+					this.replica.stop();
 					replicaPool(context).getHikariPoolMXBean().softEvictConnections();
 					assertThatException().isThrownBy(() -> whichIn(context, true))
 						.withMessageContaining("neon-replica - Connection is not available");
@@ -241,14 +271,17 @@ class NeonReadReplicaIntegrationTests {
 						.containsEntry("enabled", false)
 						.containsEntry("active", false);
 					// Read-write work is not affected.
-					assertThat(which(jdbc)).startsWith("primary:");
+					assertThat(which(jdbc)).isEqualTo(onPrimary());
 				});
+		}
+		finally {
+			this.replica.start();
 		}
 	}
 
 	@Test
 	void neonHealthHasAReplicaComponentAndStillReplacesDb() {
-		runner(replica)
+		runner()
 			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
 					HealthContributorRegistryAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class,
 					NeonHealthContributorAutoConfiguration.class))
@@ -266,7 +299,7 @@ class NeonReadReplicaIntegrationTests {
 
 	@Test
 	void springBootBindsHikariMetricsForAllThreePools() {
-		runner(replica)
+		runner()
 			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 					SimpleMetricsExportAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class,
 					NeonMetricsAutoConfiguration.class))
@@ -315,6 +348,16 @@ class NeonReadReplicaIntegrationTests {
 		return jdbc.queryForObject("SELECT count(*) FROM items", Integer.class);
 	}
 
+	/** The SQLState of the first {@link SQLException} in the cause chain. */
+	private static String sqlState(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql) {
+				return sql.getSQLState();
+			}
+		}
+		return null;
+	}
+
 	private static int count(DataSource admin) {
 		return count(new JdbcTemplate(admin));
 	}
@@ -345,7 +388,14 @@ class NeonReadReplicaIntegrationTests {
 		}
 
 		@Transactional(readOnly = true)
-		public void writeInReadOnly() {
+		public String readOnlyCount() {
+			return which(this.jdbc) + " items=" + count(this.jdbc);
+		}
+
+		/** Notes the server the transaction runs on, then writes. */
+		@Transactional(readOnly = true)
+		public void writeInReadOnly(AtomicReference<String> server) {
+			server.set(which(this.jdbc));
 			this.jdbc.update("INSERT INTO items VALUES (1)");
 		}
 

@@ -9,10 +9,13 @@ import dev.neonstarter.autoconfigure.metrics.NeonMetricsAutoConfiguration;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
 import dev.neonstarter.autoconfigure.testsupport.ReadReplicaServer;
+import dev.neonstarter.autoconfigure.testsupport.ReplicatedTopology;
+import dev.neonstarter.autoconfigure.testsupport.RequiresPgBaseBackup;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -27,31 +30,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The read replica's own circuit breaker, {@code neon-replica}, against a replica server that is stopped and
- * started again: it opens on the replica's outage without touching the primary's {@code neon} breaker, read-only
- * work then falls back to the primary without trying the replica, and it closes again once the replica is back.
+ * The read replica's own circuit breaker, {@code neon-replica}, against a replica (a hot standby of the
+ * topology's PostgreSQL; {@code pg_is_in_recovery()} tells which server answered) that is stopped and started
+ * again: it opens on the replica's outage without touching the primary's {@code neon} breaker, read-only work
+ * then falls back to the primary without trying the replica, and it closes again once the replica is back.
  */
 @RequiresPgBouncer
+@RequiresPgBaseBackup
 class NeonReplicaBreakerIntegrationTests {
 
-	private final NeonTestTopology topology = NeonTestTopology.shared();
+	@RegisterExtension
+	static final ReplicatedTopology servers = new ReplicatedTopology();
+
+	private final NeonTestTopology topology = servers.topology();
+
+	private final ReadReplicaServer replica = servers.replica();
 
 	@Test
 	void replicaOutageOpensTheReplicaBreakerOnlyAndReadsFallBackAtOnce() {
 		String database = this.topology.createDatabase();
-		this.topology.postgres()
-			.execute(database, "CREATE TABLE server_role (name text)", "INSERT INTO server_role VALUES ('primary')",
-					"GRANT SELECT ON server_role TO app_user");
-		try (ReadReplicaServer replica = ReadReplicaServer.start(this.topology)) {
-			replica.createDatabase(database, "CREATE TABLE server_role (name text)",
-					"INSERT INTO server_role VALUES ('replica')", "GRANT SELECT ON server_role TO app_user");
+		// The database reaches the replica by replication.
+		this.replica.awaitReplay();
+		try {
 			NeonTopologyContexts.runner(this.topology, database)
 				.withInitializer((context) -> new NeonResilienceDefaultsEnvironmentPostProcessor()
 					.postProcessEnvironment(context.getEnvironment(), null))
 				.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class,
 						NeonResilienceAutoConfiguration.class, MetricsAutoConfiguration.class,
 						SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class))
-				.withPropertyValues("neon.read-replica.url=" + replica.url(database, ""),
+				.withPropertyValues("neon.read-replica.url=" + this.replica.url(database, ""),
 						"neon.read-replica.hikari.connection-timeout=500",
 						"resilience4j.circuitbreaker.instances.neon-replica.wait-duration-in-open-state=1s")
 				.run((context) -> {
@@ -60,7 +67,7 @@ class NeonReplicaBreakerIntegrationTests {
 					assertThat(replicaBreaker.getName()).isEqualTo("neon-replica");
 					assertThat(readOnly(context)).isEqualTo("replica");
 
-					replica.stop();
+					this.replica.stop();
 					// The stop ended the idle replica connections; HikariCP notices on the next borrow.
 					context.getBean(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE, NeonHikariDataSource.class)
 						.getHikariPoolMXBean()
@@ -83,12 +90,15 @@ class NeonReplicaBreakerIntegrationTests {
 					assertThat(context.getBean(NeonReplicaFallbacks.class).lastReason())
 						.contains("'neon-replica' circuit breaker is open");
 
-					replica.start();
+					this.replica.start();
 					await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 						assertThat(readOnly(context)).isEqualTo("replica");
 						assertThat(replicaBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 					});
 				});
+		}
+		finally {
+			this.replica.start();
 		}
 	}
 
@@ -96,7 +106,8 @@ class NeonReplicaBreakerIntegrationTests {
 		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 		TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 		transactions.setReadOnly(true);
-		return transactions.execute((status) -> jdbc.queryForObject("SELECT name FROM server_role", String.class));
+		return transactions.execute((status) -> jdbc.queryForObject(
+				"SELECT CASE WHEN pg_is_in_recovery() THEN 'replica' ELSE 'primary' END", String.class));
 	}
 
 }

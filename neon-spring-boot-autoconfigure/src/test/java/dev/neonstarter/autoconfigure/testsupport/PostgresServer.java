@@ -44,7 +44,9 @@ public final class PostgresServer implements AutoCloseable {
 	/**
 	 * A server with TLS on (the given certificate and key) and SCRAM-SHA-256 for every role but
 	 * {@code postgres} on TCP; plain-text connections are still accepted, so tests can show what a client that
-	 * does not insist on TLS gets.
+	 * does not insist on TLS gets. {@code postgres} may also stream WAL from it (a {@link ReadReplicaServer}).
+	 * <p>
+	 * If {@code workDirectory/data} already holds a data directory (a base backup), it is started as it is.
 	 */
 	public static PostgresServer tls(Path workDirectory, Path certificate, Path key) {
 		try {
@@ -57,6 +59,9 @@ public final class PostgresServer implements AutoCloseable {
 					host    all      postgres ::1/128       trust
 					host    all      all      127.0.0.1/32  scram-sha-256
 					host    all      all      ::1/128       scram-sha-256
+					local   replication postgres            trust
+					host    replication postgres 127.0.0.1/32 trust
+					host    replication postgres ::1/128      trust
 					""");
 			Path serverKey = workDirectory.resolve("server.key");
 			Files.copy(key, serverKey);
@@ -67,6 +72,9 @@ public final class PostgresServer implements AutoCloseable {
 			config.put("ssl_key_file", serverKey.toAbsolutePath().toString());
 			config.put("hba_file", hba.toAbsolutePath().toString());
 			config.put("password_encryption", "scram-sha-256");
+			// PostgreSQL's defaults, written out because a ReadReplicaServer streams from this server.
+			config.put("wal_level", "replica");
+			config.put("max_wal_senders", "10");
 			return start(workDirectory, config);
 		}
 		catch (IOException ex) {
