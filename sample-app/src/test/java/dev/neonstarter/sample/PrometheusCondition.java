@@ -1,0 +1,28 @@
+package dev.neonstarter.sample;
+
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** See {@link RequiresPrometheus}. */
+class PrometheusCondition implements ExecutionCondition {
+
+	/** The property CI sets for the server-backed tests (named after the first tool it covered). */
+	static final String REQUIRE_PROPERTY = "neon.test.require-pgbouncer";
+
+	@Override
+	public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+		if (PrometheusServer.executable("prometheus").isPresent()
+				&& PrometheusServer.executable("promtool").isPresent()) {
+			return ConditionEvaluationResult.enabled("prometheus and promtool are installed");
+		}
+		if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
+			throw new IllegalStateException("prometheus and promtool are required (-D" + REQUIRE_PROPERTY
+					+ "=true) but not installed: run 'apt-get install -y prometheus'");
+		}
+		return ConditionEvaluationResult.disabled("prometheus/promtool are not installed, so the alert rule tests"
+				+ " and the real-Prometheus test are skipped: run 'apt-get install -y prometheus' (Debian/Ubuntu)"
+				+ " to run them");
+	}
+
+}
