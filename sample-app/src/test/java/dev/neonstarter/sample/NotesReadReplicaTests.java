@@ -147,7 +147,7 @@ class NotesReadReplicaTests {
 			// What the shipped alert rules and dashboard query only exists in an app like this one
 			// (NotesPrometheusIntegrationTests checks the rest against a real Prometheus).
 			assertThat(QueriedMetrics.inExposition(metrics)).containsAll(QueriedMetrics.REPLICA_ONLY)
-				.containsAll(QueriedMetrics.names());
+				.containsAll(QueriedMetrics.exportedByTheApp());
 		}
 		finally {
 			replica.start();

@@ -17,7 +17,17 @@ final class QueriedMetrics {
 	static final Set<String> REPLICA_ONLY = Set
 		.of(NeonMetricsAutoConfiguration.REPLICA_FALLBACKS.replace('.', '_') + "_total");
 
+	/** Series Prometheus makes itself for each target, which the rules also use. */
+	static final Set<String> PROMETHEUS_SERIES = Set.of("up");
+
 	private QueriedMetrics() {
+	}
+
+	/** {@link #names()} less the series Prometheus makes itself: what the application must export. */
+	static Set<String> exportedByTheApp() throws IOException {
+		Set<String> names = names();
+		names.removeAll(PROMETHEUS_SERIES);
+		return names;
 	}
 
 	/** Every metric name the alert rules and the dashboard's panels and variables select. */
