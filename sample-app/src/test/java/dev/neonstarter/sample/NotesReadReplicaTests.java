@@ -118,7 +118,7 @@ class NotesReadReplicaTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void whileTheReplicaIsDownTheListingFallsBackAndTheApplicationStaysReady() {
+	void whileTheReplicaIsDownTheListingFallsBackAndTheApplicationStaysReady() throws IOException {
 		post("on the primary");
 		this.replica.stop();
 		try {
@@ -138,8 +138,12 @@ class NotesReadReplicaTests {
 				.get("fallback");
 			assertThat(fallback).containsEntry("active", true).containsKey("lastReason");
 			assertThat(get("/actuator/health/readiness")).containsEntry("status", "UP");
-			assertThat(this.http.get().uri("/actuator/prometheus").retrieve().body(String.class))
-				.containsPattern("neon_replica_fallbacks_total\\{reason=\"connection-failure\"} [1-9]");
+			String metrics = this.http.get().uri("/actuator/prometheus").retrieve().body(String.class);
+			assertThat(metrics).containsPattern("neon_replica_fallbacks_total\\{reason=\"connection-failure\"} [1-9]");
+			// What the shipped alert rules and dashboard query only exists in an app like this one
+			// (NotesPrometheusIntegrationTests checks the rest against a real Prometheus).
+			assertThat(QueriedMetrics.inExposition(metrics)).containsAll(QueriedMetrics.REPLICA_ONLY)
+				.containsAll(QueriedMetrics.exportedByTheApp());
 		}
 		finally {
 			this.replica.start();

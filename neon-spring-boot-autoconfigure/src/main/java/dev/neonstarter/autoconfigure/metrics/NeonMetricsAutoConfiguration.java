@@ -12,9 +12,12 @@ import dev.neonstarter.autoconfigure.resilience.NeonUnavailableException;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -80,6 +83,15 @@ public class NeonMetricsAutoConfiguration {
 		};
 	}
 
+	/**
+	 * Descriptions for the {@value #QUERIES} meters made from the observation, which Micrometer's observation
+	 * handler registers without one (Prometheus would show them without {@code # HELP}).
+	 */
+	@Bean
+	static MeterFilter neonQueryMeterDescriptions() {
+		return new QueryMeterDescriptions();
+	}
+
 	/** {@value #QUERIES} without an observation registry to make it. */
 	@Bean
 	@ConditionalOnMissingBean(ObservationRegistry.class)
@@ -117,7 +129,7 @@ public class NeonMetricsAutoConfiguration {
 		return Timer.builder(QUERIES)
 			.tag("pool", poolName)
 			.tag("outcome", outcome)
-			.description("Statement executions through the pool (execute*, from call to return)")
+			.description(QueryMeterDescriptions.QUERIES_DESCRIPTION)
 			.register(registry);
 	}
 
@@ -135,6 +147,30 @@ public class NeonMetricsAutoConfiguration {
 			.description("Failures to obtain a connection, by SQLState class (08: connection, 57: operator"
 					+ " intervention, 53: insufficient resources, 28: authentication, none: timeout)")
 			.register(registry);
+	}
+
+	/** Adds a description to the {@value #QUERIES} meters that have none. */
+	static final class QueryMeterDescriptions implements MeterFilter {
+
+		static final String QUERIES_DESCRIPTION = "Statement executions through the pool (execute*, from call to return)";
+
+		static final String ACTIVE_DESCRIPTION = "Statements running now through the pool";
+
+		@Override
+		public Meter.Id map(Meter.Id id) {
+			if (id.getDescription() != null) {
+				return id;
+			}
+			String description = switch (id.getName()) {
+				case QUERIES -> QUERIES_DESCRIPTION;
+				case QUERIES + ".active" -> ACTIVE_DESCRIPTION;
+				default -> null;
+			};
+			return (description != null)
+					? new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), description, id.getType())
+					: id;
+		}
+
 	}
 
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -23,10 +22,6 @@ import java.util.stream.Stream;
  * newer PgBouncer has, with {@code max_prepared_statements=1000}); tests that need it say so explicitly.
  */
 public final class PgBouncerServer implements AutoCloseable {
-
-	/** Where Debian installs it. */
-	private static final List<Path> CANDIDATES = List.of(Paths.get("/usr/sbin/pgbouncer"),
-			Paths.get("/usr/bin/pgbouncer"), Paths.get("/usr/local/bin/pgbouncer"));
 
 	private final Path directory;
 
@@ -42,10 +37,9 @@ public final class PgBouncerServer implements AutoCloseable {
 
 	/** The pgbouncer executable, if installed. */
 	public static Optional<Path> executable() {
-		Stream<Path> fromPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-			.filter((entry) -> !entry.isEmpty())
-			.map((entry) -> Paths.get(entry, "pgbouncer"));
-		return Stream.concat(CANDIDATES.stream(), fromPath).filter(Files::isExecutable).findFirst();
+		// Where Debian installs it, then the PATH.
+		return Executables.find("pgbouncer", Paths.get("/usr/sbin"), Paths.get("/usr/bin"),
+				Paths.get("/usr/local/bin"));
 	}
 
 	/**
@@ -135,15 +129,7 @@ public final class PgBouncerServer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		Executables.stop(this.process);
 	}
 
 	private void awaitListening() throws IOException {
