@@ -1,5 +1,6 @@
 package dev.neonstarter.sample;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,12 @@ class NotesReadReplicaTests {
 	@Test
 	@SuppressWarnings("unchecked")
 	void healthAndMetricsShowTheReplica() {
-		texts();
+		// After the outage test the replica's breaker is half-open until its trial calls have succeeded.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			texts();
+			assertThat(get("/actuator/health/neon/replica").get("details")).asInstanceOf(
+					org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("circuitBreaker", "CLOSED");
+		});
 		Map<String, Object> health = get("/actuator/health");
 		Map<String, Object> neon = (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("neon");
 		Map<String, Object> components = (Map<String, Object>) neon.get("components");
