@@ -35,6 +35,9 @@ final class Report {
 		if (results.storm() != null) {
 			report.storm(results.storm());
 		}
+		if (results.aotCache() != null) {
+			report.aotCache(results.aotCache());
+		}
 		return report.text.toString();
 	}
 
@@ -104,6 +107,12 @@ final class Report {
 				line("| 4. %d callers, pool of 10, endpoint down, breaker **%s** | %s | reported | — |",
 						results.storm().settings().callers(), breaker ? "on" : "off", waves);
 			}
+		}
+		AotCacheStartup.Result aot = results.aotCache();
+		if (aot != null && aot.skipped() == null) {
+			line("| 5. sample app start with the JDK 25 AOT cache vs without (medians) | %s vs %s ms; JDK 17 with CDS vs without: %s vs %s ms | reported | — |",
+					Stats.format(aot.median(AotCacheStartup.JDK25_CACHE)), Stats.format(aot.median(AotCacheStartup.JDK25_PLAIN)),
+					Stats.format(aot.median(AotCacheStartup.JDK17_CDS)), Stats.format(aot.median(AotCacheStartup.JDK17_PLAIN)));
 		}
 		line();
 	}
@@ -263,6 +272,45 @@ final class Report {
 				result.addedMillis(variant, baseline), result.ratio(variant, baseline), paired.describe(),
 				result.allowedMillis(baseline),
 				variant.equals(StartupComparison.ACTUATOR) ? "— (not the starter)" : paired.verdict());
+	}
+
+	private void aotCache(AotCacheStartup.Result result) {
+		line("## 5. The JDK's AOT cache and class data sharing");
+		line();
+		if (result.skipped() != null) {
+			line("Not measured: %s.", result.skipped());
+			line();
+			return;
+		}
+		line("The sample app's jar, extracted (`java -Djarmode=tools -jar app.jar extract`), started with the `prod`"
+				+ " profile on the test topology (a new database per start, so each migrates) until Spring Boot logs"
+				+ " `Started … (process running for …)`. **%s**: JDK 25 as is; **%s**: JDK 25 with the AOT cache"
+				+ " (`-XX:AOTCacheOutput` in a training run, then `-XX:AOTCache`); **%s** and **%s**: the same on JDK 17"
+				+ " with class data sharing (`-XX:ArchiveClassesAtExit`, then `-XX:SharedArchiveFile`). Training runs are"
+				+ " Spring Boot's (`-Dspring.context.exit=onRefresh`) in the app's default `dev` profile, on its embedded"
+				+ " PostgreSQL: they reach no real database. %d rounds after one discarded start of each, the order"
+				+ " rotating from round to round.", AotCacheStartup.JDK25_PLAIN, AotCacheStartup.JDK25_CACHE,
+				AotCacheStartup.JDK17_PLAIN, AotCacheStartup.JDK17_CDS, result.uptimes(AotCacheStartup.JDK25_PLAIN).size());
+		line();
+		line("| variant | starts, ms (in order) | median | training run |");
+		line("|---|---|---|---|");
+		for (String variant : List.of(AotCacheStartup.JDK25_PLAIN, AotCacheStartup.JDK25_CACHE, AotCacheStartup.JDK17_PLAIN,
+				AotCacheStartup.JDK17_CDS)) {
+			List<Long> uptimes = result.uptimes(variant);
+			Long training = result.trainingMillis().get(variant);
+			line("| %s | %s | **%s** | %s |", variant, uptimes.stream().map(String::valueOf).collect(Collectors.joining(", ")),
+					Stats.format(Stats.median(uptimes)), (training != null) ? training + " ms" : "—");
+		}
+		line();
+		for (String[] pair : new String[][] { { AotCacheStartup.JDK25_CACHE, AotCacheStartup.JDK25_PLAIN },
+				{ AotCacheStartup.JDK17_CDS, AotCacheStartup.JDK17_PLAIN } }) {
+			List<Long> differences = result.roundDifferences(pair[0], pair[1]);
+			Stats.Interval interval = Stats.medianInterval(differences, 0.95);
+			line("- `%s` − `%s`, paired by round: **%+.0f ms**%s (%.0f %%).", pair[0], pair[1], Stats.median(differences),
+					(interval != null) ? String.format(" [%+.0f, %+.0f]", interval.low(), interval.high()) : "",
+					100 * (result.median(pair[0]) - result.median(pair[1])) / result.median(pair[1]));
+		}
+		line();
 	}
 
 	private void load(SampleAppLoad.Result result) {
