@@ -15,6 +15,7 @@ import io.github.resilience4j.retry.RetryRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,6 +23,8 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -44,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @RequiresPgBouncer
 // Skipped in the default execution, where -Dtest=... can select it without those dependencies.
 @EnabledIf("resilience4jSpringBootPresent")
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,circuitbreakers,retries",
 				"management.health.circuitbreakers.enabled=true" })
@@ -148,6 +152,18 @@ class NotesResilience4jSpringBootIntegrationTests {
 		assertThatExceptionOfType(CallNotPermittedException.class).isThrownBy(() -> this.reports.run(null));
 		assertThat(this.http.get().uri("/api/notes").retrieve().toBodilessEntity().getStatusCode().value())
 			.isEqualTo(503);
+	}
+
+	/**
+	 * The starter leaves out Resilience4j's bulkhead, rate limiter and time limiter; with this module their
+	 * annotations would be ignored without a word, so the starter says it.
+	 */
+	@Test
+	void missingResilience4jModulesAreReported(CapturedOutput output) {
+		assertThat(ClassUtils.isPresent("io.github.resilience4j.bulkhead.Bulkhead", null)).isFalse();
+		assertThat(output).contains("resilience4j-spring-boot4 is on the classpath without"
+				+ " io.github.resilience4j:resilience4j-bulkhead, io.github.resilience4j:resilience4j-ratelimiter,"
+				+ " io.github.resilience4j:resilience4j-timelimiter");
 	}
 
 	private Map<String, Object> get(String path) {
