@@ -72,6 +72,12 @@ final class AotProcessedApplication {
 				classes + File.pathSeparator + resources + File.pathSeparator + runtime);
 	}
 
+	/** The native image metadata processing wrote ({@code reachability-metadata.json}), as text. */
+	String nativeImageMetadata() throws IOException {
+		return Files.readString(this.directory.resolve(
+				"resources/META-INF/native-image/dev.neonstarter/neon-sample-app/reachability-metadata.json"));
+	}
+
 	/**
 	 * Starts the processed app with {@code -Dspring.aot.enabled=true}, the given environment variables and
 	 * arguments; its output goes to {@code <name>.log}.

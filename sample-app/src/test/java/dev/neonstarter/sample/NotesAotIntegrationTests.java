@@ -175,6 +175,18 @@ class NotesAotIntegrationTests {
 		}
 	}
 
+	@Test
+	void processingWritesTheStartersNativeImageHints() throws Exception {
+		for (AotProcessedApplication processed : List.of(processedForDev, processedForProd)) {
+			assertThat(processed.nativeImageMetadata()).contains("dev.neonstarter.autoconfigure.resilience.NeonTransientPredicate")
+				.contains("dev.neonstarter.autoconfigure.resilience.NeonUnavailablePredicate")
+				.contains("org.postgresql.ssl.DefaultJavaSSLFactory");
+		}
+		// The embedded database's binaries only where processing chose it.
+		assertThat(processedForDev.nativeImageMetadata()).contains("postgres-*.txz");
+		assertThat(processedForProd.nativeImageMetadata()).doesNotContain("postgres-*.txz");
+	}
+
 	/** The topology's pooled and direct endpoints as a Neon user sets them, the app's own role on both. */
 	private static Map<String, String> neonUrls(String database) {
 		return Map.of("DATABASE_URL", topology.pooledUrl(database, "sslmode=require"), "DIRECT_URL",
