@@ -41,19 +41,34 @@ class NeonAotSettingsCheck implements BeanFactoryInitializationAotProcessor {
 	static final String EMBEDDED_CONFIGURATION = "dev.neonstarter.autoconfigure.embedded."
 			+ "NeonEmbeddedPostgresConfiguration";
 
+	static final String JDBC_CONNECTION_DETAILS = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";
+
 	/** The bean the starter builds from neon.url / DATABASE_URL (absent with the embedded database). */
 	static final String PROPERTIES_CONNECTION_DETAILS = "neonConnectionDetails";
 
 	@Override
 	public BeanFactoryInitializationAotContribution processAheadOfTime(ConfigurableListableBeanFactory beanFactory) {
+		Processed processed = processed(beanFactory);
+		return (generationContext, code) -> contribute(processed, generationContext, code);
+	}
+
+	/** What the conditions chose, read from the bean definitions processing fixed. */
+	static Processed processed(ConfigurableListableBeanFactory beanFactory) {
 		Environment environment = beanFactory.getBean(Environment.class);
-		Processed processed = new Processed(
-				beanFactory.containsBeanDefinition(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE),
-				beanFactory.containsBeanDefinition(EMBEDDED_CONFIGURATION),
-				beanFactory.containsBeanDefinition(PROPERTIES_CONNECTION_DETAILS),
+		// The starter's own connection details read neon.url / DATABASE_URL, unless Spring Boot's JDBC connection
+		// details (a bean of the application's, a service connection) were there to adapt.
+		boolean connectionFromProperties = beanFactory.containsBeanDefinition(PROPERTIES_CONNECTION_DETAILS)
+				&& !hasBeanOfType(beanFactory, JDBC_CONNECTION_DETAILS);
+		return new Processed(beanFactory.containsBeanDefinition(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE),
+				beanFactory.containsBeanDefinition(EMBEDDED_CONFIGURATION), connectionFromProperties,
 				beanFactory.containsBeanDefinition(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE),
 				neonEnabled(environment), describeProfiles(environment));
-		return (generationContext, code) -> contribute(processed, generationContext, code);
+	}
+
+	private static boolean hasBeanOfType(ConfigurableListableBeanFactory beanFactory, String typeName) {
+		ClassLoader classLoader = beanFactory.getBeanClassLoader();
+		return ClassUtils.isPresent(typeName, classLoader) && beanFactory
+			.getBeanNamesForType(ClassUtils.resolveClassName(typeName, classLoader), true, false).length > 0;
 	}
 
 	private static void contribute(Processed processed, GenerationContext generationContext,

@@ -3,8 +3,13 @@ package dev.neonstarter.autoconfigure.jdbc;
 import dev.neonstarter.autoconfigure.jdbc.NeonAotSettingsCheck.Processed;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+
 import org.springframework.mock.env.MockEnvironment;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
@@ -77,6 +82,28 @@ class NeonAotSettingsCheckTests {
 				.withProperty("neon.read-replica.url", "postgresql://u:p@r/db"), EMBEDDED))
 			.withMessageContaining("DATABASE_URL is set now")
 			.withMessageContaining("neon.read-replica.url is set now");
+	}
+
+	@Test
+	void processingReadsTheDecisionsFromTheBeanDefinitions() {
+		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+		beanFactory.registerSingleton("environment", env().withProperty("neon.enabled", "true"));
+		beanFactory.registerBeanDefinition(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE,
+				new RootBeanDefinition(Object.class));
+		beanFactory.registerBeanDefinition(NeonAotSettingsCheck.PROPERTIES_CONNECTION_DETAILS,
+				new RootBeanDefinition(Object.class));
+		assertThat(NeonAotSettingsCheck.processed(beanFactory))
+			.isEqualTo(new Processed(true, false, true, false, true, "'default' (the default)"));
+		// Spring Boot's JDBC connection details decide the connection, not neon.url / DATABASE_URL.
+		beanFactory.registerBeanDefinition("jdbcConnectionDetails", new RootBeanDefinition(JdbcConnectionDetails.class));
+		assertThat(NeonAotSettingsCheck.processed(beanFactory).connectionFromProperties()).isFalse();
+		beanFactory.registerBeanDefinition(NeonAotSettingsCheck.EMBEDDED_CONFIGURATION,
+				new RootBeanDefinition(Object.class));
+		beanFactory.registerBeanDefinition(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE,
+				new RootBeanDefinition(Object.class));
+		Processed processed = NeonAotSettingsCheck.processed(beanFactory);
+		assertThat(processed.embedded()).isTrue();
+		assertThat(processed.replica()).isTrue();
 	}
 
 	private static MockEnvironment env() {
