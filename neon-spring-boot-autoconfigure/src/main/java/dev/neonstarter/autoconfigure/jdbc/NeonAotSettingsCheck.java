@@ -92,7 +92,7 @@ class NeonAotSettingsCheck implements BeanFactoryInitializationAotProcessor {
 	}
 
 	/**
-	 * Called by the processed application before its beans are registered.
+	 * Called by the processed application when its context is initialized, before any bean is created.
 	 * @param environment the environment of this run
 	 * @param processed what processing chose
 	 * @throws NeonAotSettingsMismatchException if this run's settings would choose otherwise
