@@ -38,7 +38,7 @@ systemctl disable --now pgbouncer >/dev/null 2>&1 || service pgbouncer stop >/de
 
 echo "Building the starter, the sample app and the benchmarks (tests skipped)..."
 # Resolving the classpaths in the same reactor build makes them point at the jars just built here.
-./mvnw -B -q -pl sample-app,benchmarks/harness,benchmarks/classpath-boot-actuator,benchmarks/classpath-starter-lean -am package dependency:build-classpath -DskipTests \
+./mvnw -B -q -pl sample-app,benchmarks/harness,benchmarks/classpath-boot-actuator,benchmarks/classpath-starter-lean,benchmarks/handwired-app -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
 
 out="$root/benchmarks"

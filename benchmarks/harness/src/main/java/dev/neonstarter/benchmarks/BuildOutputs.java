@@ -40,6 +40,17 @@ record BuildOutputs(Path root) {
 		return withClasspathOf("benchmarks/classpath-starter-lean");
 	}
 
+	/**
+	 * The same application with the hand-assembled equivalent of the starter: {@code benchmarks/handwired-app}'s
+	 * configuration class (under the startup app's package, so it is scanned) and its runtime classpath.
+	 */
+	String handwiredClasspath() {
+		Set<String> entries = new LinkedHashSet<>(List.of(bootOnlyClasspath().split(File.pathSeparator)));
+		entries.add(existing(this.root.resolve("benchmarks/handwired-app/target/classes")).toString());
+		entries.addAll(classpathFile("benchmarks/handwired-app"));
+		return String.join(File.pathSeparator, entries);
+	}
+
 	private String withClasspathOf(String module) {
 		Set<String> entries = new LinkedHashSet<>(List.of(bootOnlyClasspath().split(File.pathSeparator)));
 		entries.addAll(classpathFile(module));

@@ -36,6 +36,8 @@ final class Plot {
 
 	private static final Color LEAN = new Color(0x7f, 0xd6, 0xb8);
 
+	private static final Color HANDWIRED = new Color(0xf0, 0xb2, 0x7a);
+
 	private static final Color FAILED = new Color(0xd6, 0x27, 0x28);
 
 	private Plot() {
@@ -108,10 +110,14 @@ final class Plot {
 				"ms");
 		chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
 		chart.getStyler().setYAxisMin(0.0);
+		// Five variants do not fit in one row below the plot.
+		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+		chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
 		addRuns(chart, StartupComparison.BOOT, result.uptimes(StartupComparison.BOOT), BASELINE);
 		addRuns(chart, StartupComparison.ACTUATOR, result.uptimes(StartupComparison.ACTUATOR), ACTUATOR);
 		addRuns(chart, StartupComparison.STARTER, result.uptimes(StartupComparison.STARTER), STARTER);
 		addRuns(chart, StartupComparison.LEAN, result.uptimes(StartupComparison.LEAN), LEAN);
+		addRuns(chart, StartupComparison.HANDWIRED, result.uptimes(StartupComparison.HANDWIRED), HANDWIRED);
 		return chart;
 	}
 

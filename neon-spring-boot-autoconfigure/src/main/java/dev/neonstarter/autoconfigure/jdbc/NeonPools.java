@@ -18,6 +18,9 @@ final class NeonPools {
 
 	static final String REPLICA = "neon-replica";
 
+	/** pgjdbc's driver, loaded by name by HikariCP (see {@link NeonJdbcRuntimeHints}). */
+	static final String DRIVER_CLASS_NAME = "org.postgresql.Driver";
+
 	/** PgBouncer multiplexes, so a modest client pool per instance is plenty. */
 	static final int POOLED_MAXIMUM_POOL_SIZE = 10;
 
@@ -47,7 +50,7 @@ final class NeonPools {
 	static NeonHikariDataSource create(NeonConnectionString connection, String poolName, int maximumPoolSize) {
 		NeonHikariDataSource dataSource = new NeonHikariDataSource(poolName);
 		dataSource.setPoolName(poolName);
-		dataSource.setDriverClassName("org.postgresql.Driver");
+		dataSource.setDriverClassName(DRIVER_CLASS_NAME);
 		dataSource.setJdbcUrl(connection.toJdbcUrl());
 		dataSource.setUsername(connection.username());
 		dataSource.setPassword(connection.password());

@@ -1,5 +1,8 @@
 package dev.neonstarter.autoconfigure.resilience;
 
+import java.util.Arrays;
+import java.util.List;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
@@ -13,6 +16,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.neonstarter.autoconfigure.jdbc.ConnectionGuard;
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -28,6 +32,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
 
 /**
  * The {@code neon} circuit breaker and retry, configured by the standard
@@ -173,6 +178,35 @@ public class NeonResilienceAutoConfiguration {
 				return TaggedRetryMetrics.ofRetryRegistry(retryRegistry);
 			}
 
+		}
+
+	}
+
+	/**
+	 * The starter excludes Resilience4j's bulkhead, rate limiter and time limiter modules (it needs neither), so
+	 * an application that adds {@code resilience4j-spring-boot4} without them would have its {@code @Bulkhead},
+	 * {@code @RateLimiter} and {@code @TimeLimiter} annotations silently ignored: say so once at startup.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration")
+	static class Resilience4jModulesCheck {
+
+		static final String[][] MODULES = { { "io.github.resilience4j.bulkhead.Bulkhead", "resilience4j-bulkhead" },
+				{ "io.github.resilience4j.ratelimiter.RateLimiter", "resilience4j-ratelimiter" },
+				{ "io.github.resilience4j.timelimiter.TimeLimiter", "resilience4j-timelimiter" } };
+
+		Resilience4jModulesCheck() {
+			ClassLoader classLoader = getClass().getClassLoader();
+			List<String> missing = Arrays.stream(MODULES)
+				.filter((module) -> !ClassUtils.isPresent(module[0], classLoader))
+				.map((module) -> "io.github.resilience4j:" + module[1])
+				.toList();
+			if (!missing.isEmpty()) {
+				LogFactory.getLog(NeonResilienceAutoConfiguration.class)
+					.warn("resilience4j-spring-boot4 is on the classpath without " + String.join(", ", missing)
+							+ " (the Neon starter does not bring them): their annotations (@Bulkhead, @RateLimiter,"
+							+ " @TimeLimiter) are not applied. Add those dependencies if the application uses them.");
+			}
 		}
 
 	}

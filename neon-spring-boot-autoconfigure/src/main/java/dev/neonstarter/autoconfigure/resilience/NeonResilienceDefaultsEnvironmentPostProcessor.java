@@ -75,6 +75,9 @@ class NeonResilienceDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 		defaults.put(prefix + "permitted-number-of-calls-in-half-open-state", "3");
 		defaults.put(prefix + "automatic-transition-from-open-to-half-open-enabled", "true");
 		defaults.put(prefix + "record-failure-predicate", NeonUnavailablePredicate.class.getName());
+		// Read only by resilience4j-spring-boot4's health indicator, which exists only when the application
+		// enables it (management.health.circuitbreakers.enabled=true): then the breaker is in it.
+		defaults.put(prefix + "register-health-indicator", "true");
 	}
 
 }

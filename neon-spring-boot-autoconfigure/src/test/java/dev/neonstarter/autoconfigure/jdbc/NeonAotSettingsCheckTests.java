@@ -1,0 +1,113 @@
+package dev.neonstarter.autoconfigure.jdbc;
+
+import dev.neonstarter.autoconfigure.jdbc.NeonAotSettingsCheck.Processed;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+/**
+ * What the check of a processed application refuses, case by case. {@code NotesAotIntegrationTests} (sample app)
+ * runs the main cases end to end: processed, compiled and started.
+ */
+class NeonAotSettingsCheckTests {
+
+	private static final Processed URL = new Processed(true, false, true, false, true, "'prod'");
+
+	private static final Processed EMBEDDED = new Processed(true, true, false, false, true, "'dev' (the default)");
+
+	private static final Processed REPLICA = new Processed(true, false, true, true, true, "'prod'");
+
+	private static final Processed CONNECTION_DETAILS_BEAN = new Processed(true, false, false, false, true, "'test'");
+
+	private static final Processed DISABLED = new Processed(false, false, false, false, false, "'prod'");
+
+	private static final Processed OWN_DATA_SOURCE = new Processed(false, false, false, false, true, "'prod'");
+
+	@Test
+	void sameDecisionsPass() {
+		assertThatNoException().isThrownBy(() -> NeonAotSettingsCheck.check(
+				env().withProperty("DATABASE_URL", "postgresql://u:p@h/db"), URL));
+		// Processed without a URL in prod (the usual build): a URL at run time is what it expects.
+		assertThatNoException().isThrownBy(() -> NeonAotSettingsCheck.check(env(), URL));
+		assertThatNoException()
+			.isThrownBy(() -> NeonAotSettingsCheck.check(env().withProperty("neon.embedded.enabled", "true"), EMBEDDED));
+		assertThatNoException().isThrownBy(() -> NeonAotSettingsCheck
+			.check(env().withProperty("neon.read-replica.url", "postgresql://u:p@r/db"), REPLICA));
+		assertThatNoException().isThrownBy(() -> NeonAotSettingsCheck.check(env(), OWN_DATA_SOURCE));
+		assertThatNoException()
+			.isThrownBy(() -> NeonAotSettingsCheck.check(env().withProperty("neon.enabled", "false"), DISABLED));
+		// A connection details bean decided: the environment's URL settings do not matter.
+		assertThatNoException().isThrownBy(() -> NeonAotSettingsCheck
+			.check(env().withProperty("neon.embedded.enabled", "true"), CONNECTION_DETAILS_BEAN));
+	}
+
+	@Test
+	void embeddedDatabaseWithUrlAtRunTimeIsRefusedNamingThePropertyNotItsValue() {
+		assertThatExceptionOfType(NeonAotSettingsMismatchException.class)
+			.isThrownBy(() -> NeonAotSettingsCheck.check(env().withProperty("neon.embedded.enabled", "true")
+				.withProperty("neon.url", "postgresql://user:s3cret@h/db"), EMBEDDED))
+			.withMessageContaining("neon.url is set now")
+			.withMessageNotContaining("s3cret");
+	}
+
+	@Test
+	void replicaAtProcessingButNotAtRunTimeIsRefused() {
+		assertThatExceptionOfType(NeonAotSettingsMismatchException.class)
+			.isThrownBy(() -> NeonAotSettingsCheck.check(env(), REPLICA))
+			.withMessageContaining("neon.read-replica.url is not set now");
+	}
+
+	@Test
+	void neonEnabledThatDiffersIsRefused() {
+		assertThatExceptionOfType(NeonAotSettingsMismatchException.class)
+			.isThrownBy(() -> NeonAotSettingsCheck.check(env().withProperty("neon.enabled", "false"), URL))
+			.withMessageContaining("neon.enabled is false now");
+		assertThatExceptionOfType(NeonAotSettingsMismatchException.class)
+			.isThrownBy(() -> NeonAotSettingsCheck.check(env(), DISABLED))
+			.withMessageContaining("neon.enabled is true now");
+	}
+
+	@Test
+	void severalDifferencesAreAllNamed() {
+		assertThatExceptionOfType(NeonAotSettingsMismatchException.class)
+			.isThrownBy(() -> NeonAotSettingsCheck.check(env().withProperty("DATABASE_URL", "postgresql://u:p@h/db")
+				.withProperty("neon.read-replica.url", "postgresql://u:p@r/db"), EMBEDDED))
+			.withMessageContaining("DATABASE_URL is set now")
+			.withMessageContaining("neon.read-replica.url is set now");
+	}
+
+	@Test
+	void processingReadsTheDecisionsFromTheBeanDefinitions() {
+		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+		beanFactory.registerSingleton("environment", env().withProperty("neon.enabled", "true"));
+		beanFactory.registerBeanDefinition(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE,
+				new RootBeanDefinition(Object.class));
+		beanFactory.registerBeanDefinition(NeonAotSettingsCheck.PROPERTIES_CONNECTION_DETAILS,
+				new RootBeanDefinition(Object.class));
+		assertThat(NeonAotSettingsCheck.processed(beanFactory))
+			.isEqualTo(new Processed(true, false, true, false, true, "'default' (the default)"));
+		// Spring Boot's JDBC connection details decide the connection, not neon.url / DATABASE_URL.
+		beanFactory.registerBeanDefinition("jdbcConnectionDetails", new RootBeanDefinition(JdbcConnectionDetails.class));
+		assertThat(NeonAotSettingsCheck.processed(beanFactory).connectionFromProperties()).isFalse();
+		beanFactory.registerBeanDefinition(NeonAotSettingsCheck.EMBEDDED_CONFIGURATION,
+				new RootBeanDefinition(Object.class));
+		beanFactory.registerBeanDefinition(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE,
+				new RootBeanDefinition(Object.class));
+		Processed processed = NeonAotSettingsCheck.processed(beanFactory);
+		assertThat(processed.embedded()).isTrue();
+		assertThat(processed.replica()).isTrue();
+	}
+
+	private static MockEnvironment env() {
+		return new MockEnvironment();
+	}
+
+}
