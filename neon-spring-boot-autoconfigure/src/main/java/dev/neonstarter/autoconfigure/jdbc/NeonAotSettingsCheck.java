@@ -62,7 +62,8 @@ class NeonAotSettingsCheck implements BeanFactoryInitializationAotProcessor {
 		return new Processed(beanFactory.containsBeanDefinition(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE),
 				beanFactory.containsBeanDefinition(EMBEDDED_CONFIGURATION), connectionFromProperties,
 				beanFactory.containsBeanDefinition(NeonDataSourceAutoConfiguration.REPLICA_DATA_SOURCE),
-				neonEnabled(environment), describeProfiles(environment));
+				neonEnabled(environment), OnNeonDataSourceCondition.backedOffForWantOfANeonUrl(beanFactory),
+				describeProfiles(environment));
 	}
 
 	private static boolean hasBeanOfType(ConfigurableListableBeanFactory beanFactory, String typeName) {
@@ -84,10 +85,10 @@ class NeonAotSettingsCheck implements BeanFactoryInitializationAotProcessor {
 		GeneratedMethod method = generatedClass.getMethods()
 			.add("checkNeonSettings", (builder) -> builder.addModifiers(Modifier.PUBLIC, Modifier.STATIC)
 				.addParameter(ConfigurableEnvironment.class, "environment")
-				.addStatement("$T.check(environment, new $T($L, $L, $L, $L, $L, $S))", NeonAotSettingsCheck.class,
+				.addStatement("$T.check(environment, new $T($L, $L, $L, $L, $L, $L, $S))", NeonAotSettingsCheck.class,
 						Processed.class, processed.neonDataSources(), processed.embedded(),
 						processed.connectionFromProperties(), processed.replica(), processed.neonEnabled(),
-						processed.profiles()));
+						processed.backedOffWithoutNeonUrl(), processed.profiles()));
 		code.addInitializer(method.toMethodReference());
 	}
 
@@ -110,8 +111,16 @@ class NeonAotSettingsCheck implements BeanFactoryInitializationAotProcessor {
 	private static String problem(Environment environment, Processed processed) {
 		boolean neonEnabled = neonEnabled(environment);
 		if (!processed.neonDataSources()) {
-			return (!processed.neonEnabled() && neonEnabled)
-					? "neon.enabled was false then: it has no Neon DataSources, but neon.enabled is true now" : null;
+			if (!processed.neonEnabled() && neonEnabled) {
+				return "neon.enabled was false then: it has no Neon DataSources, but neon.enabled is true now";
+			}
+			String neonUrl = neonUrlSource(environment);
+			if (processed.backedOffWithoutNeonUrl() && neonEnabled && neonUrl != null) {
+				return "the Neon starter backed off then (no Neon URL was set, and an embedded database such as H2"
+						+ " was on the class path or spring.datasource.url named another database), but " + neonUrl
+						+ " is set now: Spring Boot's DataSource would be used and " + neonUrl + " ignored";
+			}
+			return null;
 		}
 		if (!neonEnabled) {
 			return "it has the Neon DataSources, but neon.enabled is false now";
@@ -154,6 +163,17 @@ class NeonAotSettingsCheck implements BeanFactoryInitializationAotProcessor {
 		return StringUtils.hasText(environment.getProperty("neon.url")) ? "neon.url" : "DATABASE_URL";
 	}
 
+	/** {@link #urlSource}, or {@code spring.datasource.url} when it names a Neon host (which the starter adopts). */
+	private static String neonUrlSource(Environment environment) {
+		String url = urlSource(environment);
+		if (url != null) {
+			return url;
+		}
+		String dataSourceUrl = PropertiesNeonConnectionDetails.dataSourceUrl(environment);
+		return (dataSourceUrl != null && PropertiesNeonConnectionDetails.isNeonUrl(dataSourceUrl))
+				? "spring.datasource.url (a Neon host)" : null;
+	}
+
 	private static boolean neonEnabled(Environment environment) {
 		return environment.getProperty("neon.enabled", Boolean.class, true);
 	}
@@ -173,10 +193,13 @@ class NeonAotSettingsCheck implements BeanFactoryInitializationAotProcessor {
 	 * connection details bean)
 	 * @param replica whether the read replica pool exists
 	 * @param neonEnabled the value of neon.enabled
+	 * @param backedOffWithoutNeonUrl whether the starter backed off to Spring Boot's DataSource for want of a Neon
+	 * URL (an embedded database on the class path, or spring.datasource.url naming another database), a choice a
+	 * URL at run time would change
 	 * @param profiles the active profiles, or the default ones, as the message shows them
 	 */
 	public record Processed(boolean neonDataSources, boolean embedded, boolean connectionFromProperties,
-			boolean replica, boolean neonEnabled, String profiles) {
+			boolean replica, boolean neonEnabled, boolean backedOffWithoutNeonUrl, String profiles) {
 	}
 
 }

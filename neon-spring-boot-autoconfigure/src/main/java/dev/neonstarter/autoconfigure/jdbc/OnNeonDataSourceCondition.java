@@ -49,6 +49,10 @@ class OnNeonDataSourceCondition extends SpringBootCondition implements Configura
 
 	private static final String JDBC_CONNECTION_DETAILS = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";
 
+	private static final String OTHER_DATABASE = "spring.datasource.url names another database";
+
+	private static final String EMBEDDED_DATABASE = "an embedded database is on the classpath and no URL is configured";
+
 	private static final Log logger = LogFactory.getLog(OnNeonDataSourceCondition.class);
 
 	/** Environments whose back-off was logged: a condition is evaluated more than once per context. */
@@ -91,7 +95,7 @@ class OnNeonDataSourceCondition extends SpringBootCondition implements Configura
 			}
 			logOnce(environment, "spring.datasource.url is set and names no Neon host: the Neon starter backs off"
 					+ " and Spring Boot's DataSource is used. Set neon.url or DATABASE_URL to use Neon");
-			return ConditionOutcome.noMatch(message.because("spring.datasource.url names another database"));
+			return ConditionOutcome.noMatch(message.because(OTHER_DATABASE));
 		}
 		if (environment.getProperty("neon.embedded.enabled", Boolean.class, false)) {
 			return ConditionOutcome.match(message.because("neon.embedded.enabled=true"));
@@ -102,10 +106,31 @@ class OnNeonDataSourceCondition extends SpringBootCondition implements Configura
 					+ embedded.name().toLowerCase(Locale.ROOT).replace('_', ' ').trim()
 					+ " is on the classpath: the Neon starter backs off and Spring Boot's embedded database is used."
 					+ " Set DATABASE_URL (or neon.url) to the connection string from the Neon console to use Neon");
-			return ConditionOutcome.noMatch(message.because("an embedded database is on the classpath and no URL"
-					+ " is configured"));
+			return ConditionOutcome.noMatch(message.because(EMBEDDED_DATABASE));
 		}
 		return ConditionOutcome.match(message.because("nothing else is configured; startup reports what to set"));
+	}
+
+	/**
+	 * Whether, in a context, the starter backed off to Spring Boot's DataSource for want of a Neon URL: an embedded
+	 * database on the classpath with no URL, or a {@code spring.datasource.url} naming another database. A URL set
+	 * later (an application processed ahead of time, then run with {@code DATABASE_URL}) would change that choice.
+	 */
+	static boolean backedOffForWantOfANeonUrl(ConfigurableListableBeanFactory beanFactory) {
+		ConditionEvaluationReport.ConditionAndOutcomes outcomes = ConditionEvaluationReport.get(beanFactory)
+			.getConditionAndOutcomesBySource()
+			.get(NeonDataSourceAutoConfiguration.class.getName());
+		if (outcomes == null) {
+			return false;
+		}
+		for (ConditionEvaluationReport.ConditionAndOutcome outcome : outcomes) {
+			String message = outcome.getOutcome().getMessage();
+			if (outcome.getCondition() instanceof OnNeonDataSourceCondition && !outcome.getOutcome().isMatch()
+					&& message != null && (message.contains(OTHER_DATABASE) || message.contains(EMBEDDED_DATABASE))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -5,8 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,17 +20,17 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  */
 class NeonAotSettingsCheckTests {
 
-	private static final Processed URL = new Processed(true, false, true, false, true, "'prod'");
+	private static final Processed URL = new Processed(true, false, true, false, true, false, "'prod'");
 
-	private static final Processed EMBEDDED = new Processed(true, true, false, false, true, "'dev' (the default)");
+	private static final Processed EMBEDDED = new Processed(true, true, false, false, true, false, "'dev' (the default)");
 
-	private static final Processed REPLICA = new Processed(true, false, true, true, true, "'prod'");
+	private static final Processed REPLICA = new Processed(true, false, true, true, true, false, "'prod'");
 
-	private static final Processed CONNECTION_DETAILS_BEAN = new Processed(true, false, false, false, true, "'test'");
+	private static final Processed CONNECTION_DETAILS_BEAN = new Processed(true, false, false, false, true, false, "'test'");
 
-	private static final Processed DISABLED = new Processed(false, false, false, false, false, "'prod'");
+	private static final Processed DISABLED = new Processed(false, false, false, false, false, false, "'prod'");
 
-	private static final Processed OWN_DATA_SOURCE = new Processed(false, false, false, false, true, "'prod'");
+	private static final Processed OWN_DATA_SOURCE = new Processed(false, false, false, false, true, false, "'prod'");
 
 	@Test
 	void sameDecisionsPass() {
@@ -93,7 +94,7 @@ class NeonAotSettingsCheckTests {
 		beanFactory.registerBeanDefinition(NeonAotSettingsCheck.PROPERTIES_CONNECTION_DETAILS,
 				new RootBeanDefinition(Object.class));
 		assertThat(NeonAotSettingsCheck.processed(beanFactory))
-			.isEqualTo(new Processed(true, false, true, false, true, "'default' (the default)"));
+			.isEqualTo(new Processed(true, false, true, false, true, false, "'default' (the default)"));
 		// Spring Boot's JDBC connection details decide the connection, not neon.url / DATABASE_URL.
 		beanFactory.registerBeanDefinition("jdbcConnectionDetails", new RootBeanDefinition(JdbcConnectionDetails.class));
 		assertThat(NeonAotSettingsCheck.processed(beanFactory).connectionFromProperties()).isFalse();
@@ -104,6 +105,39 @@ class NeonAotSettingsCheckTests {
 		Processed processed = NeonAotSettingsCheck.processed(beanFactory);
 		assertThat(processed.embedded()).isTrue();
 		assertThat(processed.replica()).isTrue();
+	}
+
+	@Test
+	void backedOffForWantOfAUrlThenAUrlAtRunTimeIsRefused() {
+		Processed fellBack = new Processed(false, false, false, false, true, true, "'dev' (the default)");
+		assertThatNoException().isThrownBy(() -> NeonAotSettingsCheck.check(env(), fellBack));
+		assertThatExceptionOfType(NeonAotSettingsMismatchException.class)
+			.isThrownBy(() -> NeonAotSettingsCheck.check(env().withProperty("DATABASE_URL", "postgresql://u:s3cret@h/db"),
+					fellBack))
+			.withMessageContaining("the Neon starter backed off then")
+			.withMessageContaining("DATABASE_URL is set now")
+			.withMessageNotContaining("s3cret");
+		assertThatExceptionOfType(NeonAotSettingsMismatchException.class)
+			.isThrownBy(() -> NeonAotSettingsCheck.check(env().withProperty("spring.datasource.url",
+					"jdbc:postgresql://ep-x-1-pooler.us-east-2.aws.neon.tech/db"), fellBack))
+			.withMessageContaining("spring.datasource.url (a Neon host) is set now");
+		// The application's own DataSource: a URL at run time changes nothing.
+		assertThatNoException().isThrownBy(() -> NeonAotSettingsCheck
+			.check(env().withProperty("DATABASE_URL", "postgresql://u:p@h/db"), OWN_DATA_SOURCE));
+	}
+
+	@Test
+	void processingRecordsABackOffForWantOfAUrl() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(NeonDataSourceAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost:1/local")
+			.run((context) -> assertThat(NeonAotSettingsCheck.processed(context.getBeanFactory()).backedOffWithoutNeonUrl())
+				.isTrue());
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(NeonDataSourceAutoConfiguration.class))
+			.withBean(javax.sql.DataSource.class, org.springframework.jdbc.datasource.SimpleDriverDataSource::new)
+			.run((context) -> assertThat(NeonAotSettingsCheck.processed(context.getBeanFactory()).backedOffWithoutNeonUrl())
+				.isFalse());
 	}
 
 	private static MockEnvironment env() {
