@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh            full run, about 14 minutes on 2 cores
 #   benchmarks/run.sh --quick    smoke run of a few minutes, written to benchmarks/target/quick/
-#   benchmarks/run.sh --only=jmh,startup,aotcache,load,storm   a subset (combine with --quick)
+#   benchmarks/run.sh --only=jmh,startup,aotcache,sidebyside,load,storm   a subset (combine with --quick)
 #
 # Needs Java 17+, and Debian's pgbouncer and wrk (installed here with apt-get when missing and run as root).
 # Starts its own PostgreSQL and PgBouncer on loopback and stops them when done: no setup.
@@ -16,7 +16,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) quick=true ;;
     --only=*) ;;
-    *) echo "usage: benchmarks/run.sh [--quick] [--only=jmh,startup,aotcache,load,storm]" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh [--quick] [--only=jmh,startup,aotcache,sidebyside,load,storm]" >&2; exit 2 ;;
   esac
 done
 
@@ -38,7 +38,7 @@ systemctl disable --now pgbouncer >/dev/null 2>&1 || service pgbouncer stop >/de
 
 echo "Building the starter, the sample app and the benchmarks (tests skipped)..."
 # Resolving the classpaths in the same reactor build makes them point at the jars just built here.
-./mvnw -B -q -pl sample-app,benchmarks/harness,benchmarks/classpath-boot-actuator,benchmarks/classpath-starter-lean,benchmarks/handwired-app -am package dependency:build-classpath -DskipTests \
+./mvnw -B -q -pl sample-app,benchmarks/harness,benchmarks/classpath-boot-actuator,benchmarks/classpath-starter-lean,benchmarks/handwired-app,benchmarks/handwired-sample -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
 
 out="$root/benchmarks"

@@ -97,6 +97,24 @@ record BenchmarkDatabase(String pooledUrl, String directUrl, String rootCertific
 		environment.put("DIRECT_URL", this.directUrl);
 	}
 
+	/**
+	 * Points {@code benchmarks/handwired-app}'s two pools at a database as its user configures them: JDBC URLs
+	 * with {@code verify-full}, the pooled one on PgBouncer without server-side prepared statements (Debian's
+	 * PgBouncer 1.18 has none), the passwords in the environment.
+	 */
+	static void handwired(NeonTestTopology topology, String database, List<String> command, ProcessBuilder builder) {
+		String tls = "sslmode=verify-full&sslrootcert=" + topology.certificates().caCertificate().toAbsolutePath();
+		command.add("--app.datasource.pooled.jdbc-url=jdbc:postgresql://localhost:" + topology.pgbouncer().port() + "/"
+				+ database + "?" + tls + "&prepareThreshold=0");
+		command.add("--app.datasource.pooled.username=" + NeonTestTopology.APP_USER);
+		builder.environment().put("APP_DATASOURCE_POOLED_PASSWORD", NeonTestTopology.APP_PASSWORD);
+		command.add("--app.datasource.direct.jdbc-url=jdbc:postgresql://localhost:" + topology.postgres().port() + "/"
+				+ database + "?" + tls);
+		command.add("--app.datasource.direct.username=" + NeonTestTopology.APP_USER);
+		command.add("--app.datasource.direct.maximum-pool-size=2");
+		builder.environment().put("APP_DATASOURCE_DIRECT_PASSWORD", NeonTestTopology.APP_PASSWORD);
+	}
+
 	@Override
 	public String toString() {
 		// The URLs carry the password.

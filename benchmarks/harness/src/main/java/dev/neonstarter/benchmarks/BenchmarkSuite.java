@@ -18,12 +18,12 @@ import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
  * Runs the four measurements side by side on one machine and writes {@code RESULTS.md} and
  * {@code results.png}. Started by {@code benchmarks/run.sh}, which builds what it needs first.
  * <p>
- * Arguments: {@code --quick} (seconds per measurement, a smoke run), {@code --only=jmh,startup,aotcache,load,storm},
+ * Arguments: {@code --quick} (seconds per measurement, a smoke run), {@code --only=jmh,startup,aotcache,sidebyside,load,storm},
  * {@code --out=DIR}, {@code --command=TEXT} (the command line to record).
  */
 public final class BenchmarkSuite {
 
-	static final List<String> MEASUREMENTS = List.of("jmh", "startup", "aotcache", "load", "storm");
+	static final List<String> MEASUREMENTS = List.of("jmh", "startup", "aotcache", "sidebyside", "load", "storm");
 
 	/** PgBouncer server connections per database: more than the pools need, as on Neon (0.9 x max_connections). */
 	static final int PGBOUNCER_SERVER_POOL = 20;
@@ -58,6 +58,7 @@ public final class BenchmarkSuite {
 		SampleAppLoad.Result load = null;
 		ConnectionStorm.Result storm = null;
 		AotCacheStartup.Result aotCache = null;
+		SampleAppComparison.Result sideBySide = null;
 		try (NeonTestTopology topology = NeonTestTopology.startWithServerPool(PGBOUNCER_SERVER_POOL,
 				NeonTestTopology.NEON_QUERY_WAIT_TIMEOUT_SECONDS)) {
 			machine = Machine.describe(topology, root);
@@ -76,6 +77,11 @@ public final class BenchmarkSuite {
 				aotCache = AotCacheStartup.run(topology, build, work, quick ? 1 : 8);
 				durations.put("aotcache", Duration.between(start, Instant.now()));
 			}
+			if (only.contains("sidebyside")) {
+				Instant start = Instant.now();
+				sideBySide = SampleAppComparison.run(topology, build, SampleAppComparison.Settings.of(quick), work);
+				durations.put("sidebyside", Duration.between(start, Instant.now()));
+			}
 			// Restarts PostgreSQL: after the others on this topology.
 			if (only.contains("load")) {
 				Instant start = Instant.now();
@@ -91,7 +97,7 @@ public final class BenchmarkSuite {
 		Results results = new Results(machine, options.getOrDefault("command", "benchmarks/run.sh"), quick,
 				DateTimeFormatter.ISO_INSTANT.format(started.atOffset(ZoneOffset.UTC).withNano(0)),
 				Duration.between(started, Instant.now()), durations, uptimeBefore, Machine.uptime(), poolOverhead,
-				startup, load, storm, aotCache);
+				startup, load, storm, aotCache, sideBySide);
 		Path png = out.resolve("results.png");
 		Plot.write(results, png);
 		Path markdown = out.resolve("RESULTS.md");
@@ -105,7 +111,7 @@ public final class BenchmarkSuite {
 	record Results(Machine machine, String command, boolean quick, String startedAt, Duration duration,
 			Map<String, Duration> durations, String uptimeBefore, String uptimeAfter, PoolOverhead.Result poolOverhead,
 			StartupComparison.Result startup, SampleAppLoad.Result load, ConnectionStorm.Result storm,
-			AotCacheStartup.Result aotCache) {
+			AotCacheStartup.Result aotCache, SampleAppComparison.Result sideBySide) {
 
 	}
 

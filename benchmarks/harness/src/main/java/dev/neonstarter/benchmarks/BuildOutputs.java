@@ -58,10 +58,20 @@ record BuildOutputs(Path root) {
 	}
 
 	Path sampleAppJar() {
-		try (Stream<Path> files = Files.list(existing(this.root.resolve("sample-app/target")))) {
-			return files.filter((file) -> file.getFileName().toString().matches("neon-sample-app-.*\\.jar"))
+		return executableJar("sample-app", "neon-sample-app-");
+	}
+
+	/** The sample app's notes API on the hand-assembled equivalent of the starter. */
+	Path handwiredSampleJar() {
+		return executableJar("benchmarks/handwired-sample", "neon-benchmarks-handwired-sample-");
+	}
+
+	private Path executableJar(String module, String prefix) {
+		try (Stream<Path> files = Files.list(existing(this.root.resolve(module).resolve("target")))) {
+			return files.filter((file) -> file.getFileName().toString().startsWith(prefix)
+					&& file.getFileName().toString().endsWith(".jar"))
 				.findFirst()
-				.orElseThrow(() -> new IllegalStateException("No sample app jar: run benchmarks/run.sh"));
+				.orElseThrow(() -> new IllegalStateException("No " + module + " jar: run benchmarks/run.sh"));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -79,7 +79,11 @@ final class Plot {
 		List<Double> forks = new ArrayList<>();
 		List<Double> forksError = new ArrayList<>();
 		for (PoolOverhead.Comparison comparison : result.comparisons()) {
-			operations.add(comparison.operation().equals("select1") ? "SELECT 1" : "INSERT one row");
+			operations.add(switch (comparison.operation()) {
+				case "select1" -> "SELECT 1";
+				case "insert" -> "INSERT one row";
+				default -> "ORM-shaped query";
+			});
 			PoolOverhead.Score ratio = result.alternating()
 				.stream()
 				.filter((blocks) -> blocks.operation().equals(comparison.operation()))

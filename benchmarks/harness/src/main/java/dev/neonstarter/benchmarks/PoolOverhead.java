@@ -31,7 +31,7 @@ import org.openjdk.jmh.util.ListStatistics;
  */
 final class PoolOverhead {
 
-	static final List<String> OPERATIONS = List.of("select1", "insert");
+	static final List<String> OPERATIONS = List.of("select1", "insert", "query");
 
 	/** Operations per block of the client CPU measurement. */
 	static final int BLOCK = 100;
@@ -46,7 +46,9 @@ final class PoolOverhead {
 			.execute(database, "CREATE TABLE " + PoolOverheadBenchmark.TABLE
 					+ " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload text NOT NULL,"
 					+ " created_at timestamptz NOT NULL DEFAULT now())",
-					"ALTER TABLE " + PoolOverheadBenchmark.TABLE + " OWNER TO " + NeonTestTopology.APP_USER);
+					"ALTER TABLE " + PoolOverheadBenchmark.TABLE + " OWNER TO " + NeonTestTopology.APP_USER,
+					"INSERT INTO " + PoolOverheadBenchmark.TABLE + " (payload) SELECT '" + PoolOverheadBenchmark.SEED_PAYLOAD
+							+ "' FROM generate_series(1, 200)");
 		BenchmarkDatabase benchmarkDatabase = BenchmarkDatabase.of(topology, database);
 		String target = benchmarkDatabase.systemProperty(workDirectory);
 		// operation -> pool -> iteration scores (ops/s)
@@ -98,12 +100,7 @@ final class PoolOverhead {
 						long cpuStart = threads.getCurrentThreadCpuTime();
 						long wallStart = System.nanoTime();
 						for (int n = 0; n < BLOCK; n++) {
-							if (operation.equals("select1")) {
-								PoolOverheadBenchmark.select1(pools.get(pool));
-							}
-							else {
-								PoolOverheadBenchmark.insert(pools.get(pool));
-							}
+							PoolOverheadBenchmark.run(operation, pools.get(pool));
 						}
 						wallNanos[pool] = System.nanoTime() - wallStart;
 						if (round >= warmup) {

@@ -36,6 +36,11 @@ public class PoolOverheadBenchmark {
 
 	static final String TABLE = "bench_events";
 
+	/** The payload of the rows {@link #query} reads, seeded before the run ({@link #insert} writes others). */
+	static final String SEED_PAYLOAD = "seed";
+
+	static final int QUERY_ROWS = 20;
+
 	@Param({ "starter", "bare" })
 	public String pool;
 
@@ -80,6 +85,21 @@ public class PoolOverheadBenchmark {
 		return insert(this.dataSource);
 	}
 
+	@Benchmark
+	public int query() throws SQLException {
+		return query(this.dataSource);
+	}
+
+	/** One operation of {@link PoolOverhead#OPERATIONS} by name. */
+	static int run(String operation, DataSource dataSource) throws SQLException {
+		return switch (operation) {
+			case "select1" -> select1(dataSource);
+			case "insert" -> insert(dataSource);
+			case "query" -> query(dataSource);
+			default -> throw new IllegalArgumentException(operation);
+		};
+	}
+
 	static int select1(DataSource dataSource) throws SQLException {
 		try (Connection connection = dataSource.getConnection();
 				PreparedStatement statement = connection.prepareStatement("SELECT 1");
@@ -95,6 +115,32 @@ public class PoolOverheadBenchmark {
 					.prepareStatement("INSERT INTO " + TABLE + " (payload) VALUES (?)")) {
 			statement.setString(1, "benchmark");
 			return statement.executeUpdate();
+		}
+	}
+
+	/**
+	 * What an ORM sends for a repository finder (e.g. Spring Data JPA's
+	 * {@code findByPayloadAndIdGreaterThanAndCreatedAtBefore(..., Limit)}): several bind parameters, a multi-row
+	 * result ({@value #QUERY_ROWS} of the seeded rows), every column read into a value.
+	 */
+	static int query(DataSource dataSource) throws SQLException {
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement statement = connection.prepareStatement("select e.id, e.payload, e.created_at from "
+						+ TABLE + " e where e.payload = ? and e.id > ? and e.created_at < ? order by e.id limit ?")) {
+			statement.setString(1, SEED_PAYLOAD);
+			statement.setLong(2, 0);
+			statement.setObject(3, java.time.OffsetDateTime.now().plusDays(1));
+			statement.setInt(4, QUERY_ROWS);
+			int rows = 0;
+			try (ResultSet result = statement.executeQuery()) {
+				while (result.next()) {
+					result.getLong(1);
+					result.getString(2);
+					result.getObject(3, java.time.OffsetDateTime.class);
+					rows++;
+				}
+			}
+			return rows;
 		}
 	}
 

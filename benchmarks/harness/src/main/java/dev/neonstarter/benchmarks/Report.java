@@ -38,6 +38,9 @@ final class Report {
 		if (results.aotCache() != null) {
 			report.aotCache(results.aotCache());
 		}
+		if (results.sideBySide() != null) {
+			report.sideBySide(results.sideBySide());
+		}
 		return report.text.toString();
 	}
 
@@ -110,9 +113,16 @@ final class Report {
 						results.storm().settings().callers(), breaker ? "on" : "off", waves);
 			}
 		}
+		if (results.sideBySide() != null) {
+			for (SampleAppComparison.EndpointResult endpoint : results.sideBySide().endpoints()) {
+				line("| 7. sample app / its hand-assembled equivalent, %s, side by side | throughput ratio **%.3f** (median of %d ABBA pairs)%s | ≥ %.2f | %s |",
+						endpoint.endpoint().name(), endpoint.medianRatio(), endpoint.pairs().size(),
+						intervalText(endpoint.interval()), SampleAppComparison.GOAL, endpoint.verdict());
+			}
+		}
 		AotCacheStartup.Result aot = results.aotCache();
 		if (aot != null && aot.skipped() == null) {
-			line("| 5. sample app start with the JDK 25 AOT cache vs without (medians) | %s vs %s ms; JDK 17 with CDS vs without: %s vs %s ms | reported | — |",
+			line("| 6. sample app start with the JDK 25 AOT cache vs without (medians) | %s vs %s ms; JDK 17 with CDS vs without: %s vs %s ms | reported | — |",
 					Stats.format(aot.median(AotCacheStartup.JDK25_CACHE)), Stats.format(aot.median(AotCacheStartup.JDK25_PLAIN)),
 					Stats.format(aot.median(AotCacheStartup.JDK17_CDS)), Stats.format(aot.median(AotCacheStartup.JDK17_PLAIN)));
 		}
@@ -284,8 +294,37 @@ final class Report {
 						? "— (not the starter)" : paired.verdict());
 	}
 
+	private static String intervalText(Stats.Interval interval) {
+		return (interval != null) ? String.format(" [%.3f, %.3f]", interval.low(), interval.high()) : "";
+	}
+
+	private void sideBySide(SampleAppComparison.Result result) {
+		line("## 7. The sample app next to its hand-assembled equivalent");
+		line();
+		line("The sample app's jar (`prod` profile, the starter) and `benchmarks/handwired-sample` (the same notes API"
+				+ " and statements on two hand-made HikariCP pools, a Resilience4j retry and breaker around each call,"
+				+ " Actuator and Prometheus: `benchmarks/handwired-app`'s configuration) run at the same time, each on"
+				+ " its own database of the topology with %d seeded notes and a pool of %d. wrk (%d connections, %d"
+				+ " threads) loads one at a time, %d s per run, in ABBA order (BAAB every other pair), after %d s of"
+				+ " warm-up each. A pair's ratio is the starter's mean requests per second over the hand-assembled app's.",
+				SampleAppLoad.SEEDED_NOTES, SampleAppLoad.POOL_SIZE, SampleAppComparison.CONNECTIONS, Wrk.THREADS,
+				result.settings().runSeconds(), result.settings().warmupSeconds());
+		line();
+		line("| endpoint | pairs: starter / hand-assembled requests/s | ratio per pair | median ratio [95 %% interval] | failed responses | goal ≥ %.2f |",
+				SampleAppComparison.GOAL);
+		line("|---|---|---|---|---|---|");
+		for (SampleAppComparison.EndpointResult endpoint : result.endpoints()) {
+			line("| `%s` | %s | %s | **%.3f**%s | %d | %s |", endpoint.endpoint().path(),
+					endpoint.pairs().stream().map((pair) -> String.format("%.0f / %.0f", pair.starter(), pair.handwired()))
+						.collect(Collectors.joining(", ")),
+					endpoint.ratios().stream().map((ratio) -> String.format("%.3f", ratio)).collect(Collectors.joining(", ")),
+					endpoint.medianRatio(), intervalText(endpoint.interval()), endpoint.errors(), endpoint.verdict());
+		}
+		line();
+	}
+
 	private void aotCache(AotCacheStartup.Result result) {
-		line("## 5. The JDK's AOT cache and class data sharing");
+		line("## 6. The JDK's AOT cache and class data sharing");
 		line();
 		if (result.skipped() != null) {
 			line("Not measured: %s.", result.skipped());
@@ -430,7 +469,12 @@ final class Report {
 	}
 
 	private static String operationName(String operation) {
-		return operation.equals("select1") ? "borrow + `SELECT 1` + return" : "borrow + one-row `INSERT` + return";
+		return switch (operation) {
+			case "select1" -> "borrow + `SELECT 1` + return";
+			case "insert" -> "borrow + one-row `INSERT` + return";
+			default -> "borrow + an ORM-shaped query (4 bind parameters, " + PoolOverheadBenchmark.QUERY_ROWS
+					+ " rows) + return";
+		};
 	}
 
 	private static String minutes(Duration duration) {

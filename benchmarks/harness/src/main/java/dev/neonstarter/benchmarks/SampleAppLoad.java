@@ -48,15 +48,7 @@ final class SampleAppLoad {
 		try {
 			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 			awaitReady(http, port, app, log);
-			for (int i = 0; i < SEEDED_NOTES; i++) {
-				HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/notes"))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"seed " + i + "\"}"))
-					.build(), HttpResponse.BodyHandlers.ofString());
-				if (created.statusCode() != 201) {
-					throw new IllegalStateException("Seeding failed: " + created.statusCode() + " " + created.body());
-				}
-			}
+			seed(http, port);
 			String metrics = get(http, port, "/actuator/prometheus").body();
 			if (!metrics.contains("hikaricp_connections_max{pool=\"neon-pooled\"} " + POOL_SIZE + ".0")) {
 				throw new IllegalStateException("The sample app's pool is not " + POOL_SIZE + " connections");
@@ -90,7 +82,20 @@ final class SampleAppLoad {
 		}
 	}
 
-	private static void awaitReady(HttpClient http, int port, Process app, Path log) throws IOException, InterruptedException {
+	/** Creates {@value #SEEDED_NOTES} notes through the API, ids 1 to {@value #SEEDED_NOTES} on a new database. */
+	static void seed(HttpClient http, int port) throws IOException, InterruptedException {
+		for (int i = 0; i < SEEDED_NOTES; i++) {
+			HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/notes"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"seed " + i + "\"}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			if (created.statusCode() != 201) {
+				throw new IllegalStateException("Seeding failed: " + created.statusCode() + " " + created.body());
+			}
+		}
+	}
+
+	static void awaitReady(HttpClient http, int port, Process app, Path log) throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
 		while (System.nanoTime() < deadline) {
 			if (!app.isAlive()) {
@@ -109,12 +114,12 @@ final class SampleAppLoad {
 		throw new IllegalStateException("The sample app did not become ready: see " + log);
 	}
 
-	private static HttpResponse<String> get(HttpClient http, int port, String path) throws IOException, InterruptedException {
+	static HttpResponse<String> get(HttpClient http, int port, String path) throws IOException, InterruptedException {
 		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

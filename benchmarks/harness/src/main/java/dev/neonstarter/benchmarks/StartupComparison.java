@@ -81,17 +81,7 @@ final class StartupComparison {
 			benchmarkDatabase.passConnectionStrings(builder);
 		}
 		else if (variant.equals(HANDWIRED)) {
-			String tls = "sslmode=verify-full&sslrootcert=" + topology.certificates().caCertificate().toAbsolutePath();
-			// HandwiredNeonConfiguration's two pools, as its user configures them.
-			command.add("--app.datasource.pooled.jdbc-url=jdbc:postgresql://localhost:" + topology.pgbouncer().port()
-					+ "/" + database + "?" + tls + "&prepareThreshold=0");
-			command.add("--app.datasource.pooled.username=" + NeonTestTopology.APP_USER);
-			builder.environment().put("APP_DATASOURCE_POOLED_PASSWORD", NeonTestTopology.APP_PASSWORD);
-			command.add("--app.datasource.direct.jdbc-url=jdbc:postgresql://localhost:" + topology.postgres().port() + "/"
-					+ database + "?" + tls);
-			command.add("--app.datasource.direct.username=" + NeonTestTopology.APP_USER);
-			command.add("--app.datasource.direct.maximum-pool-size=2");
-			builder.environment().put("APP_DATASOURCE_DIRECT_PASSWORD", NeonTestTopology.APP_PASSWORD);
+			BenchmarkDatabase.handwired(topology, database, command, builder);
 		}
 		else {
 			String tls = "sslmode=verify-full&sslrootcert=" + topology.certificates().caCertificate().toAbsolutePath();

@@ -41,12 +41,24 @@ final class Wrk {
 		return Machine.firstLine("wrk", "-v");
 	}
 
-	/** Starts a run; {@link Run#await()} waits for it and parses the output. */
+	/** Starts a run of the mixed load; {@link Run#await()} waits for it and parses the output. */
 	Run start(int port, int connections, int seconds, int seededNotes) throws IOException {
+		return start(port, connections, seconds, seededNotes, null);
+	}
+
+	/**
+	 * Starts a run of GETs of one path ({@code {id}} replaced by a seeded note's id), or of the mixed load when
+	 * {@code path} is {@code null}.
+	 */
+	Run start(int port, int connections, int seconds, int seededNotes, String path) throws IOException {
 		Path output = Files.createTempFile("wrk", ".out");
-		Process process = new ProcessBuilder("wrk", "-t" + THREADS, "-c" + connections, "-d" + seconds + "s",
+		List<String> command = new ArrayList<>(List.of("wrk", "-t" + THREADS, "-c" + connections, "-d" + seconds + "s",
 				"--timeout", "30s", "-s", this.script.toString(), "http://127.0.0.1:" + port, "--",
-				String.valueOf(seededNotes))
+				String.valueOf(seededNotes)));
+		if (path != null) {
+			command.add(path);
+		}
+		Process process = new ProcessBuilder(command)
 			.redirectErrorStream(true)
 			.redirectOutput(output.toFile())
 			.start();

@@ -1,5 +1,5 @@
 -- wrk script for the sample app's notes API: 4 reads of a seeded note (GET /api/notes/{id}) for each note
--- created (POST /api/notes). Counts responses per 100 ms and status, and prints everything the harness reads
+-- created (POST /api/notes); with a second argument, only GETs of that path ({id}: a seeded note's id). Counts responses per 100 ms and status, and prints everything the harness reads
 -- as "NEON-WRK ..." lines.
 local ffi = require("ffi")
 ffi.cdef [[
@@ -21,12 +21,16 @@ end
 
 function init(args)
   seeded = tonumber(args[1]) or 100
+  path = args[2]
   counter = 0
   buckets = {}
   create = wrk.format("POST", "/api/notes", { ["Content-Type"] = "application/json" }, '{"text":"a note from wrk"}')
 end
 
 function request()
+  if path then
+    return wrk.format("GET", (path:gsub("{id}", tostring(math.random(1, seeded)))))
+  end
   counter = counter + 1
   if counter % 5 == 0 then
     return create

@@ -1,0 +1,183 @@
+package dev.neonstarter.benchmarks;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+
+/**
+ * Measurement 7: the sample app next to its hand-assembled equivalent ({@code benchmarks/handwired-sample}: the
+ * same endpoints and statements on two hand-made HikariCP pools, a Resilience4j retry and breaker, Actuator and
+ * Prometheus), both running at once, each on its own database of the topology, loaded by wrk in turn in ABBA order:
+ * one endpoint that reads a note ({@code GET /api/notes/{id}}, through PgBouncer with TLS) and one that touches no
+ * database ({@code GET /actuator/health/liveness}). A pair's ratio is the starter's requests over the hand-assembled
+ * app's in its four runs.
+ */
+final class SampleAppComparison {
+
+	static final String STARTER = "sample app (starter)";
+
+	static final String HANDWIRED = "hand-assembled";
+
+	static final int CONNECTIONS = 64;
+
+	static final double GOAL = 0.97;
+
+	static final List<Endpoint> ENDPOINTS = List.of(new Endpoint("a note through the pooled DataSource", "/api/notes/{id}"),
+			new Endpoint("no database (liveness)", "/actuator/health/liveness"));
+
+	private SampleAppComparison() {
+	}
+
+	static Result run(NeonTestTopology topology, BuildOutputs build, Settings settings, Path work)
+			throws IOException, InterruptedException {
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+		int starterPort = SampleAppLoad.freePort();
+		int handwiredPort = SampleAppLoad.freePort();
+		Process starter = startStarter(topology, build, starterPort, work.resolve("side-by-side-starter.log"));
+		Process handwired = null;
+		try {
+			handwired = startHandwired(topology, build, handwiredPort, work.resolve("side-by-side-handwired.log"));
+			SampleAppLoad.awaitReady(http, starterPort, starter, work.resolve("side-by-side-starter.log"));
+			SampleAppLoad.awaitReady(http, handwiredPort, handwired, work.resolve("side-by-side-handwired.log"));
+			SampleAppLoad.seed(http, starterPort);
+			SampleAppLoad.seed(http, handwiredPort);
+			Wrk wrk = Wrk.in(work);
+			List<EndpointResult> results = new ArrayList<>();
+			for (Endpoint endpoint : ENDPOINTS) {
+				for (int port : new int[] { starterPort, handwiredPort }) {
+					wrk.start(port, CONNECTIONS, settings.warmupSeconds(), SampleAppLoad.SEEDED_NOTES, endpoint.path()).await();
+				}
+				List<Pair> pairs = new ArrayList<>();
+				for (int i = 0; i < settings.pairs(); i++) {
+					// ABBA, and BAAB in every other pair: neither app always runs first or last.
+					boolean starterFirst = i % 2 == 0;
+					int first = starterFirst ? starterPort : handwiredPort;
+					int second = starterFirst ? handwiredPort : starterPort;
+					Wrk.Result a1 = run(wrk, first, endpoint, settings);
+					Wrk.Result b1 = run(wrk, second, endpoint, settings);
+					Wrk.Result b2 = run(wrk, second, endpoint, settings);
+					Wrk.Result a2 = run(wrk, first, endpoint, settings);
+					double firstRate = a1.requestsPerSecond() + a2.requestsPerSecond();
+					double secondRate = b1.requestsPerSecond() + b2.requestsPerSecond();
+					long errors = a1.errors() + a2.errors() + b1.errors() + b2.errors();
+					Pair pair = starterFirst ? new Pair(firstRate / 2, secondRate / 2, errors)
+							: new Pair(secondRate / 2, firstRate / 2, errors);
+					System.out.printf("side by side, %s, pair %d: starter %.0f, hand-assembled %.0f requests/s (ratio %.3f)%n",
+							endpoint.name(), i + 1, pair.starter(), pair.handwired(), pair.ratio());
+					pairs.add(pair);
+				}
+				results.add(new EndpointResult(endpoint, pairs));
+			}
+			return new Result(results, settings);
+		}
+		finally {
+			stop(starter);
+			if (handwired != null) {
+				stop(handwired);
+			}
+		}
+	}
+
+	private static Wrk.Result run(Wrk wrk, int port, Endpoint endpoint, Settings settings)
+			throws IOException, InterruptedException {
+		return wrk.start(port, CONNECTIONS, settings.runSeconds(), SampleAppLoad.SEEDED_NOTES, endpoint.path()).await();
+	}
+
+	private static Process startStarter(NeonTestTopology topology, BuildOutputs build, int port, Path log)
+			throws IOException {
+		List<String> command = java(build.sampleAppJar(), port);
+		command.add("--spring.profiles.active=prod");
+		command.add("--neon.pooled.hikari.maximum-pool-size=" + SampleAppLoad.POOL_SIZE);
+		BenchmarkDatabase database = BenchmarkDatabase.of(topology, topology.createDatabase());
+		database.starterSettings().forEach((property) -> command.add("--" + property));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		database.passConnectionStrings(builder);
+		return builder.start();
+	}
+
+	private static Process startHandwired(NeonTestTopology topology, BuildOutputs build, int port, Path log)
+			throws IOException {
+		List<String> command = java(build.handwiredSampleJar(), port);
+		command.add("--app.datasource.pooled.maximum-pool-size=" + SampleAppLoad.POOL_SIZE);
+		ProcessBuilder builder = new ProcessBuilder().redirectErrorStream(true).redirectOutput(log.toFile());
+		BenchmarkDatabase.handwired(topology, topology.createDatabase(), command, builder);
+		return builder.command(command).start();
+	}
+
+	private static List<String> java(Path jar, int port) {
+		return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms512m",
+				"-Xmx512m", "-jar", jar.toString(), "--server.port=" + port));
+	}
+
+	private static void stop(Process process) throws InterruptedException {
+		process.destroy();
+		if (!process.waitFor(30, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+		}
+	}
+
+	record Endpoint(String name, String path) {
+
+	}
+
+	/** One ABBA pair: each app's mean requests per second over its two runs, and the responses that failed. */
+	record Pair(double starter, double handwired, long errors) {
+
+		double ratio() {
+			return this.starter / this.handwired;
+		}
+
+	}
+
+	record EndpointResult(Endpoint endpoint, List<Pair> pairs) {
+
+		List<Double> ratios() {
+			return this.pairs.stream().map(Pair::ratio).toList();
+		}
+
+		double medianRatio() {
+			return Stats.median(ratios());
+		}
+
+		Stats.Interval interval() {
+			return Stats.medianInterval(ratios(), 0.95);
+		}
+
+		long errors() {
+			return this.pairs.stream().mapToLong(Pair::errors).sum();
+		}
+
+		/** Met (yes/no) when the whole interval is on one side of the goal, else which way the median leans. */
+		String verdict() {
+			Stats.Interval interval = interval();
+			if (interval != null && interval.low() >= GOAL) {
+				return "**yes**";
+			}
+			if (interval != null && interval.high() < GOAL) {
+				return "**no**";
+			}
+			return (medianRatio() >= GOAL) ? "yes by the median, not beyond the noise"
+					: "no by the median, not beyond the noise";
+		}
+
+	}
+
+	record Result(List<EndpointResult> endpoints, Settings settings) {
+
+	}
+
+	record Settings(int pairs, int runSeconds, int warmupSeconds) {
+
+		static Settings of(boolean quick) {
+			return quick ? new Settings(1, 2, 2) : new Settings(8, 5, 10);
+		}
+
+	}
+
+}
