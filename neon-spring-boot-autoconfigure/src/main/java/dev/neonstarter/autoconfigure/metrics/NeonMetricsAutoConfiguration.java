@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.autoconfigure.jdbc.NeonEndpointMonitor;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.jdbc.NeonReplicaFallbacks;
 import dev.neonstarter.autoconfigure.resilience.NeonUnavailableException;
@@ -42,6 +43,12 @@ public class NeonMetricsAutoConfiguration {
 	/** Gauge: 1 when the pool's TLS certificate (and host name at verify-full) was verified at startup. */
 	public static final String TLS_VERIFIED = "neon.tls.verified";
 
+	/**
+	 * Gauge: 1 while the pool's endpoint is up, 0 while its endpoint monitor has it down (the pool fails fast
+	 * and probes it), tagged {@code pool}.
+	 */
+	public static final String ENDPOINT_UP = "neon.endpoint.up";
+
 	/** Counter: failures to obtain a connection, tagged {@code pool} and {@code sqlstate.class}. */
 	public static final String CONNECTION_FAILURES = "neon.connection.failures";
 
@@ -74,6 +81,11 @@ public class NeonMetricsAutoConfiguration {
 				Gauge.builder(TLS_VERIFIED, tlsVerifier, (verifier) -> verified(verifier, name))
 					.tag("pool", name)
 					.description("1 if the pool's TLS certificate was verified at startup, else 0")
+					.register(registry);
+				Gauge.builder(ENDPOINT_UP, pool.monitor(),
+						(monitor) -> (monitor.state() == NeonEndpointMonitor.State.UP) ? 1 : 0)
+					.tag("pool", name)
+					.description("1 while the pool's endpoint is up, 0 while it is down (failing fast, probing)")
 					.register(registry);
 				pool.activity().onFailure((poolName, cause) -> failures(registry, poolName, cause).increment());
 			}
