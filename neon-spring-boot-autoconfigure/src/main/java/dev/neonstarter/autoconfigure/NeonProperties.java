@@ -356,6 +356,15 @@ public class NeonProperties {
 		 */
 		private Duration probeIntervalMax = Duration.ofSeconds(1);
 
+		/**
+		 * How long a statement may wait for its answer before the monitor checks the endpoint with one probe
+		 * connection. If the endpoint is unreachable, such statements' connections are aborted and their
+		 * callers get an error (on a black-holed connection they would otherwise wait for TCP, for hours); if
+		 * it answers, they go on and are checked again after the same time, so no statement is cut short
+		 * while its endpoint is reachable. 0 turns the check off.
+		 */
+		private Duration stallTimeout = Duration.ofSeconds(30);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -386,6 +395,14 @@ public class NeonProperties {
 
 		public void setProbeIntervalMax(Duration probeIntervalMax) {
 			this.probeIntervalMax = probeIntervalMax;
+		}
+
+		public Duration getStallTimeout() {
+			return this.stallTimeout;
+		}
+
+		public void setStallTimeout(Duration stallTimeout) {
+			this.stallTimeout = stallTimeout;
 		}
 
 	}

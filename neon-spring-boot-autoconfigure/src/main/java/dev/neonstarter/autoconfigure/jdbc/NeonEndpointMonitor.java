@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -82,6 +84,14 @@ public final class NeonEndpointMonitor {
 
 	private volatile Duration probeIntervalMax = Duration.ofSeconds(1);
 
+	private volatile Duration stallTimeout = Duration.ofSeconds(30);
+
+	private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean watching = new AtomicBoolean();
+
+	private final AtomicBoolean confirming = new AtomicBoolean();
+
 	private volatile State state = State.UP;
 
 	private volatile Instant lastTransition;
@@ -104,7 +114,11 @@ public final class NeonEndpointMonitor {
 	@FunctionalInterface
 	interface Probe {
 
-		void connect(Duration connectTimeout) throws SQLException;
+		/**
+		 * @param validate whether to also run the driver's validation (an empty query): through a pooler
+		 * only that reaches the server
+		 */
+		void connect(Duration connectTimeout, boolean validate) throws SQLException;
 
 	}
 
@@ -113,6 +127,7 @@ public final class NeonEndpointMonitor {
 		this.probeConnectTimeout = properties.getProbeConnectTimeout();
 		this.probeIntervalMin = properties.getProbeIntervalMin();
 		this.probeIntervalMax = properties.getProbeIntervalMax();
+		this.stallTimeout = properties.getStallTimeout();
 		this.enabled = properties.isEnabled();
 		if (!this.enabled) {
 			connected();
@@ -195,11 +210,43 @@ public final class NeonEndpointMonitor {
 		logger.info("Neon endpoint of " + this.poolName + " is up again: serving connections");
 	}
 
-	/** A physical connection attempt failed; marks the endpoint down if the failure says it is unreachable. */
+	/**
+	 * A physical connection attempt failed. If the failure says the endpoint is unreachable, one probe
+	 * confirms it (a refused or failing endpoint answers it in milliseconds; a single connection reset by the
+	 * network does not take the endpoint down), then the endpoint is marked down.
+	 */
 	void connectFailed(SQLException failure) {
 		if (!this.enabled || !isDefiniteConnectionFailure(failure)) {
 			return;
 		}
+		if (this.state == State.DOWN) {
+			this.downReason = failure.getMessage();
+			this.downCause = failure;
+			return;
+		}
+		// One confirmation at a time; concurrent failures leave the decision to it.
+		if (!this.confirming.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			Probe current = this.probe;
+			if (current != null) {
+				current.connect(this.probeConnectTimeout, false);
+				return;
+			}
+		}
+		catch (SQLException confirmation) {
+			if (!isDefiniteConnectionFailure(confirmation)) {
+				return;
+			}
+		}
+		finally {
+			this.confirming.set(false);
+		}
+		markDown(failure);
+	}
+
+	private void markDown(SQLException failure) {
 		this.downReason = failure.getMessage();
 		this.downCause = failure;
 		if (this.state == State.DOWN) {
@@ -297,7 +344,7 @@ public final class NeonEndpointMonitor {
 				return;
 			}
 			try {
-				current.connect(this.probeConnectTimeout);
+				current.connect(this.probeConnectTimeout, true);
 				connected();
 				return;
 			}
@@ -314,6 +361,99 @@ public final class NeonEndpointMonitor {
 				logger.debug("Neon endpoint probe of " + this.poolName + " failed", ex);
 			}
 			interval = Math.min(interval * 2, Math.max(interval, this.probeIntervalMax.toMillis()));
+		}
+	}
+
+	/** Whether statements are watched for stalls ({@code stall-timeout} above 0). */
+	boolean watchesStatements() {
+		return this.enabled && !this.stallTimeout.isZero() && !this.stallTimeout.isNegative();
+	}
+
+	/**
+	 * A statement starts on the connection (as the caller holds it); pair with
+	 * {@link #statementFinished(Object)}. Starts the watch thread if none runs.
+	 */
+	Object statementStarted(java.sql.Connection connection) {
+		if (!watchesStatements()) {
+			return null;
+		}
+		InFlight statement = new InFlight(connection, System.nanoTime());
+		this.inFlight.add(statement);
+		if (!this.watching.get() && this.watching.compareAndSet(false, true)) {
+			Thread thread = new Thread(this::watchStatements, "neon-stall-watch-" + this.poolName);
+			thread.setDaemon(true);
+			thread.start();
+		}
+		return statement;
+	}
+
+	void statementFinished(Object statement) {
+		if (statement != null) {
+			this.inFlight.remove(statement);
+		}
+	}
+
+	/**
+	 * Runs while statements are in flight: a statement waiting longer than {@code stall-timeout} makes one
+	 * probe connection check the endpoint. Unreachable: the endpoint is down, and the connections of the
+	 * statements waiting that long are aborted, so their callers get an error instead of waiting for TCP
+	 * (hours on a black-holed connection). Reachable: the statements are just long and go on.
+	 */
+	private void watchStatements() {
+		while (true) {
+			long timeout = this.stallTimeout.toNanos();
+			try {
+				Thread.sleep(Math.max(50, TimeUnit.NANOSECONDS.toMillis(timeout) / 2));
+			}
+			catch (InterruptedException ex) {
+				this.watching.set(false);
+				return;
+			}
+			if (this.inFlight.isEmpty()) {
+				this.watching.set(false);
+				// A statement may have started after the check and seen the flag still set: keep watching.
+				if (this.inFlight.isEmpty() || !this.watching.compareAndSet(false, true)) {
+					return;
+				}
+				continue;
+			}
+			long now = System.nanoTime();
+			List<InFlight> stalled = this.inFlight.stream().filter((statement) -> now - statement.start > timeout).toList();
+			if (stalled.isEmpty() || !endpointUnreachable()) {
+				continue;
+			}
+			logger.warn("Neon endpoint of " + this.poolName + " is unreachable: aborting " + stalled.size()
+					+ " connection(s) whose statement has waited longer than " + this.stallTimeout.toMillis() + " ms");
+			for (InFlight statement : stalled) {
+				this.inFlight.remove(statement);
+				try {
+					statement.connection.abort(Runnable::run);
+				}
+				catch (SQLException | RuntimeException ex) {
+					logger.debug("Could not abort a stalled connection of " + this.poolName, ex);
+				}
+			}
+		}
+	}
+
+	private boolean endpointUnreachable() {
+		if (this.state == State.DOWN) {
+			return true;
+		}
+		Probe current = this.probe;
+		if (current == null) {
+			return false;
+		}
+		try {
+			current.connect(this.probeConnectTimeout, false);
+			return false;
+		}
+		catch (SQLException ex) {
+			if (this.enabled && isDefiniteConnectionFailure(ex)) {
+				markDown(ex);
+				return true;
+			}
+			return false;
 		}
 	}
 
@@ -350,6 +490,20 @@ public final class NeonEndpointMonitor {
 			}
 		}
 		return definite;
+	}
+
+	private record InFlight(java.sql.Connection connection, long start) {
+
+		@Override
+		public boolean equals(Object other) {
+			return this == other;
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this);
+		}
+
 	}
 
 	static final class Waiter {

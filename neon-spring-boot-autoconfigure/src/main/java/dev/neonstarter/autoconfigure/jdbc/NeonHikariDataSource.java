@@ -126,8 +126,8 @@ public class NeonHikariDataSource extends HikariDataSource {
 		}
 		this.activity.success((this.activity.serverVersion() == null) ? connection.getMetaData().getDatabaseProductVersion() : null);
 		QueryObservations observations = this.observations;
-		return (this.queryListeners.isEmpty() && observations == null) ? connection
-				: QueryTiming.wrap(connection, getPoolName(), this.queryListeners, observations);
+		return (this.queryListeners.isEmpty() && observations == null && !monitor.watchesStatements()) ? connection
+				: QueryTiming.wrap(connection, getPoolName(), this.queryListeners, observations, monitor);
 	}
 
 	/**
@@ -158,7 +158,7 @@ public class NeonHikariDataSource extends HikariDataSource {
 	 * credentials and a short connect and login timeout, validated (through a pooler this reaches the server)
 	 * and closed at once.
 	 */
-	private void probe(Duration connectTimeout) throws SQLException {
+	private void probe(Duration connectTimeout, boolean validate) throws SQLException {
 		Properties properties = new Properties();
 		properties.putAll(getDataSourceProperties());
 		long seconds = Math.max(1, (connectTimeout.toMillis() + 999) / 1000);
@@ -168,7 +168,7 @@ public class NeonHikariDataSource extends HikariDataSource {
 		DriverDataSource driver = new DriverDataSource(getJdbcUrl(), getDriverClassName(), properties, getUsername(),
 				getPassword());
 		try (Connection connection = driver.getConnection()) {
-			if (!connection.isValid((int) seconds)) {
+			if (validate && !connection.isValid((int) seconds)) {
 				throw new SQLException("The endpoint accepted a connection but did not answer on it", "08006");
 			}
 		}

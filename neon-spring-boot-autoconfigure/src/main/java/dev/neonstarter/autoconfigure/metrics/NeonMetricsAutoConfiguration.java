@@ -62,7 +62,8 @@ public class NeonMetricsAutoConfiguration {
 
 	/**
 	 * Counter: read-only connections taken from the primary because the read replica could not serve, tagged
-	 * {@code reason} ({@code circuit-open}: its breaker is open; {@code connection-failure}: no connection).
+	 * {@code reason} ({@code endpoint-down}: its endpoint monitor has it down; {@code circuit-open}: its
+	 * breaker is open; {@code connection-failure}: no connection).
 	 */
 	public static final String REPLICA_FALLBACKS = "neon.replica.fallbacks";
 
@@ -120,7 +121,8 @@ public class NeonMetricsAutoConfiguration {
 
 	private static Counter replicaFallbacks(MeterRegistry registry, SQLException cause) {
 		return Counter.builder(REPLICA_FALLBACKS)
-			.tag("reason", (cause instanceof NeonUnavailableException) ? "circuit-open" : "connection-failure")
+			.tag("reason", (cause instanceof NeonUnavailableException unavailable)
+					? (unavailable.isEndpointDown() ? "endpoint-down" : "circuit-open") : "connection-failure")
 			.description("Read-only connections taken from the primary because the read replica could not serve")
 			.register(registry);
 	}

@@ -13,6 +13,8 @@ public class NeonUnavailableException extends SQLTransientConnectionException {
 
 	private final Duration retryAfter;
 
+	private final boolean endpointDown;
+
 	public NeonUnavailableException(String poolName, Duration retryAfter) {
 		this(NeonResilienceAutoConfiguration.INSTANCE, poolName, retryAfter);
 	}
@@ -20,12 +22,13 @@ public class NeonUnavailableException extends SQLTransientConnectionException {
 	public NeonUnavailableException(String breakerName, String poolName, Duration retryAfter) {
 		this(retryAfter, "Neon database unavailable: the '" + breakerName + "' circuit breaker is open, so " + poolName
 				+ " fails fast instead of waiting for a connection; retry after about " + retryAfter.toSeconds()
-				+ " s");
+				+ " s", false);
 	}
 
-	private NeonUnavailableException(Duration retryAfter, String message) {
+	private NeonUnavailableException(Duration retryAfter, String message, boolean endpointDown) {
 		super(message, "08001");
 		this.retryAfter = retryAfter;
+		this.endpointDown = endpointDown;
 	}
 
 	/**
@@ -37,7 +40,12 @@ public class NeonUnavailableException extends SQLTransientConnectionException {
 	public static NeonUnavailableException endpointDown(String poolName, Duration retryAfter, String reason) {
 		return new NeonUnavailableException(retryAfter, "Neon database unavailable: the endpoint of " + poolName
 				+ " is down, so it fails fast instead of waiting for a connection; retry after about "
-				+ retryAfter.toSeconds() + " s" + ((reason != null) ? " (last connection attempt: " + reason + ")" : ""));
+				+ retryAfter.toSeconds() + " s" + ((reason != null) ? " (last connection attempt: " + reason + ")" : ""), true);
+	}
+
+	/** Whether the pool's endpoint monitor refused (rather than an open circuit breaker). */
+	public boolean isEndpointDown() {
+		return this.endpointDown;
 	}
 
 	/** How long until the pool may serve again (the next probe, or the breaker's trial calls). */

@@ -167,11 +167,16 @@ class NeonHealthIntegrationTests {
 					assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 					assertThat(down.getDetails()).containsEntry("reachable", false).containsKey("error");
 
+					assertThat(down.getDetails()).containsEntry("endpoint", "DOWN").containsKey("endpointSince");
+
 					server.start();
-					// No traffic: the failing pool is re-checked by the probe itself and comes back.
-					Health up = indicator(context, "pooled").health();
-					assertThat(up.getStatus()).isEqualTo(Status.UP);
-					assertThat(up.getDetails()).containsEntry("checkedNow", true);
+					// No traffic: the endpoint monitor's probe sees the server back within its interval (1 s at
+					// most), then the failing pool is re-checked by the health probe itself and comes back.
+					org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+						Health up = indicator(context, "pooled").health();
+						assertThat(up.getStatus()).isEqualTo(Status.UP);
+						assertThat(up.getDetails()).containsEntry("checkedNow", true).containsEntry("endpoint", "UP");
+					});
 				});
 		}
 	}
