@@ -403,7 +403,8 @@ public final class NeonEndpointMonitor {
 		while (true) {
 			long timeout = this.stallTimeout.toNanos();
 			try {
-				Thread.sleep(Math.max(50, TimeUnit.NANOSECONDS.toMillis(timeout) / 2));
+				// At most a second: the thread ends soon after the last statement, so none lingers while idle.
+				Thread.sleep(Math.max(50, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(timeout) / 2)));
 			}
 			catch (InterruptedException ex) {
 				this.watching.set(false);

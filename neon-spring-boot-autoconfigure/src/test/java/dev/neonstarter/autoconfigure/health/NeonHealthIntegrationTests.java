@@ -96,6 +96,15 @@ class NeonHealthIntegrationTests {
 				assertThat(indicator(context, "direct").health().getStatus()).isEqualTo(Status.UP);
 			}
 			assertThat(checkQueriesOnServer()).isZero();
+			// Idle and up, the endpoint monitor runs nothing either: no probe, no stall watch, so no query and
+			// no connection (the stall watch ends within a second of the last statement).
+			Thread.sleep(2000);
+			assertThat(Thread.getAllStackTraces().keySet())
+				.noneMatch((thread) -> thread.getName().startsWith("neon-monitor-")
+						|| (thread.getName().startsWith("neon-stall-watch-") && thread.isAlive()));
+			assertThat(indicator(context, "pooled").health().getDetails()).containsEntry("endpoint", "UP")
+				.doesNotContainKey("endpointSince");
+			assertThat(checkQueriesOnServer()).isZero();
 		});
 	}
 

@@ -17,18 +17,22 @@ import dev.neonstarter.autoconfigure.health.NeonPoolHealthIndicator;
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.autoconfigure.jdbc.NeonEndpointMonitor;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import dev.neonstarter.autoconfigure.metrics.NeonMetricsAutoConfiguration;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 import dev.neonstarter.autoconfigure.testsupport.FaultProxy;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -55,7 +59,8 @@ class NeonEndpointMonitorIntegrationTests {
 			.withInitializer((context) -> new NeonResilienceDefaultsEnvironmentPostProcessor()
 				.postProcessEnvironment(context.getEnvironment(), null))
 			.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class,
-					NeonResilienceAutoConfiguration.class));
+					NeonResilienceAutoConfiguration.class, MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class));
 	}
 
 	@Test
@@ -187,6 +192,12 @@ class NeonEndpointMonitorIntegrationTests {
 		assertThat(down.getDetails()).containsEntry("endpoint", "DOWN")
 			.containsEntry("circuitBreaker", "FORCED_OPEN")
 			.containsKey("endpointSince");
+		MeterRegistry registry = context.getBean(MeterRegistry.class);
+		assertThat(endpointUp(registry, "neon-pooled")).isZero();
+		assertThat(endpointUp(registry, "neon-direct")).isOne();
+		assertThat(registry.get(NeonMetricsAutoConfiguration.CONNECTION_FAILURES)
+			.tag("pool", "neon-pooled")
+			.counters()).isNotEmpty();
 
 		topology.postgres().start();
 		long restarted = System.nanoTime();
@@ -217,6 +228,7 @@ class NeonEndpointMonitorIntegrationTests {
 		assertThat(pooled.monitor().state()).isEqualTo(NeonEndpointMonitor.State.UP);
 		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 		assertThat(health.health().getDetails()).containsEntry("endpoint", "UP");
+		assertThat(endpointUp(registry, "neon-pooled")).isOne();
 		// Every acknowledged write stored, each once (a failed one may have been stored too: not acknowledged).
 		assertThat(jdbc.queryForList("SELECT id FROM writes ORDER BY id", Integer.class)).containsAll(acknowledged)
 			.doesNotHaveDuplicates();
@@ -245,6 +257,10 @@ class NeonEndpointMonitorIntegrationTests {
 			}
 		}
 		return elapsedMillis(since);
+	}
+
+	private static double endpointUp(MeterRegistry registry, String pool) {
+		return registry.get(NeonMetricsAutoConfiguration.ENDPOINT_UP).tag("pool", pool).gauge().value();
 	}
 
 	private static String prepare(NeonTestTopology topology) {
