@@ -361,9 +361,11 @@ public class NeonProperties {
 		 * connection. If the endpoint is unreachable, such statements' connections are aborted and their
 		 * callers get an error (on a black-holed connection they would otherwise wait for TCP, for hours); if
 		 * it answers, they go on and are checked again after the same time, so no statement is cut short
-		 * while its endpoint is reachable. 0 turns the check off.
+		 * while its endpoint is reachable. Behind a pooler this is also how an outage under load is seen
+		 * (the pool's connections are all open and wait in the pooler's queue, so it makes no new ones). 0
+		 * turns the check off.
 		 */
-		private Duration stallTimeout = Duration.ofSeconds(30);
+		private Duration stallTimeout = Duration.ofSeconds(5);
 
 		public boolean isEnabled() {
 			return this.enabled;

@@ -143,7 +143,7 @@ class NotesReadReplicaTests {
 			assertThat(fallback).containsEntry("active", true).containsKey("lastReason");
 			assertThat(get("/actuator/health/readiness")).containsEntry("status", "UP");
 			assertThat(this.http.get().uri("/actuator/prometheus").retrieve().body(String.class))
-				.containsPattern("neon_replica_fallbacks_total\\{reason=\"connection-failure\"} [1-9]");
+				.containsPattern("neon_replica_fallbacks_total\\{reason=\"endpoint-down\"} [1-9]");
 		}
 		finally {
 			replica.start();

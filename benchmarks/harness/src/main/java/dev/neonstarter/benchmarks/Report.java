@@ -326,16 +326,15 @@ final class Report {
 		line("## 4. Connection storm");
 		line();
 		line("The starter's pooled DataSource (pool of 10, connection timeout %d ms) in a Spring Boot context, with"
-				+ " the `neon` breaker guarding it (`neon.resilience.fail-fast=true`, the default; breaker defaults:"
-				+ " opens when ≥ 50 %% of ≥ 5 calls in 10 s failed, stays open 5 s) and without"
-				+ " (`neon.resilience.fail-fast=false`). Just before the outage 100 concurrent callers used the pool (so it"
-				+ " holds connections used a moment ago, and the breaker has 100 successes in its window). Then the pooled"
+				+ " its fail-fast on (the defaults: the endpoint monitor, which takes the endpoint down at the first"
+				+ " failed connection attempt and releases the callers waiting in HikariCP's queue, and the `neon`"
+				+ " breaker it forces open) and off (`neon.monitor.enabled=false`, `neon.resilience.fail-fast=false`:"
+				+ " HikariCP alone). Just before the outage 100 concurrent callers used the pool (so it holds"
+				+ " connections used a moment ago, and the breaker has 100 successes in its window). Then the pooled"
 				+ " endpoint goes down (PgBouncer stopped: open connections reset, new ones refused) and %d platform"
 				+ " threads, released together, each borrow a connection and run `SELECT 1`; wave 2 is the same again"
 				+ " as soon as wave 1 has ended (clients retrying). Wait = from the call to `getConnection()` until the"
-				+ " statement ran or an exception reached the caller. The breaker only learns of the outage from"
-				+ " failures that reach it: a caller that has passed it before it opened waits in HikariCP's queue"
-				+ " until the connection timeout whatever the breaker does next.", result.settings().connectionTimeoutMillis(),
+				+ " statement ran or an exception reached the caller.", result.settings().connectionTimeoutMillis(),
 				result.settings().callers());
 		line();
 		line("| breaker | wave | pool connections at release | median ms | p99 ms | max ms | %s |",

@@ -60,6 +60,13 @@ public final class NeonEndpointMonitor {
 
 	private static final Set<String> DOWN_STATES = Set.of("57P01", "57P02", "57P03");
 
+	/**
+	 * Lower-case fragments of messages that say the endpoint answers but is saturated: PgBouncer reports them with
+	 * SQLState 08P01, yet they are no outage.
+	 */
+	private static final List<String> BUSY_MESSAGES = List.of("no more connections allowed", "query_wait_timeout",
+			"too many clients", "too many connections", "remaining connection slots");
+
 	private static final int WAITING = 0;
 
 	private static final int INTERRUPTING = 1;
@@ -84,7 +91,7 @@ public final class NeonEndpointMonitor {
 
 	private volatile Duration probeIntervalMax = Duration.ofSeconds(1);
 
-	private volatile Duration stallTimeout = Duration.ofSeconds(30);
+	private volatile Duration stallTimeout = Duration.ofSeconds(5);
 
 	private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -462,7 +469,8 @@ public final class NeonEndpointMonitor {
 	 * Whether a failed connection attempt says the endpoint is unreachable: refused or reset, a connect
 	 * timeout, SQLState 08xxx or 57P01-57P03, the pooler's "server login has been failing", Neon's
 	 * "Couldn't connect to compute node", or a TLS handshake cut off. Not: a refused login (28xxx), an
-	 * unverifiable certificate or host name, an unknown host, an interrupted attempt.
+	 * unverifiable certificate or host name, an unknown host, an interrupted attempt, a saturated endpoint (too
+	 * many connections, PgBouncer's client limit or queue timeout).
 	 */
 	public static boolean isDefiniteConnectionFailure(Throwable failure) {
 		boolean definite = false;
@@ -473,7 +481,7 @@ public final class NeonEndpointMonitor {
 			}
 			String message = (t.getMessage() != null) ? t.getMessage().toLowerCase(Locale.ROOT) : "";
 			if (message.contains("interrupted") || message.contains("could not be verified")
-					|| message.contains("certificate")) {
+					|| message.contains("certificate") || BUSY_MESSAGES.stream().anyMatch(message::contains)) {
 				return false;
 			}
 			if (t instanceof SQLException sql && sql.getSQLState() != null) {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -29,62 +30,50 @@ class NeonEndpointMonitorTests {
 
 	@Test
 	void connectionLevelFailuresAreDefinite() {
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(new SQLException(
-				"Connection to localhost:5432 refused. Check that the hostname and port are correct", "08001",
-				new ConnectException("Connection refused")))).isTrue();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(
-				new SQLException("The connection attempt failed.", "08001", new SocketTimeoutException("Connect timed out"))))
-			.isTrue();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(new SQLException("Connection attempt timed out.", "08001")))
-			.isTrue();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(
-				new SQLException("FATAL: server login has been failing, try again later (server_login_retry)", "08P01")))
-			.isTrue();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(
-				new SQLException("ERROR: Couldn't connect to compute node", "XX000")))
-			.isTrue();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(
-				new SQLException("FATAL: the database system is starting up", "57P03")))
-			.isTrue();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(new SQLException("SSL error: Remote host terminated the handshake",
-				"08006", new SSLHandshakeException("Remote host terminated the handshake"))))
-			.isTrue();
+		assertThat(List.of(refused(),
+				new SQLException("The connection attempt failed.", "08001", new SocketTimeoutException("Connect timed out")),
+				new SQLException("Connection attempt timed out.", "08001"),
+				new SQLException("FATAL: server login has been failing, try again later (server_login_retry)", "08P01"),
+				new SQLException("ERROR: Couldn't connect to compute node", "XX000"),
+				new SQLException("FATAL: the database system is starting up", "57P03"),
+				new SQLException("SSL error: Remote host terminated the handshake", "08006",
+						new SSLHandshakeException("Remote host terminated the handshake"))))
+			.allSatisfy((failure) -> assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(failure))
+				.as(failure.getMessage())
+				.isTrue());
 	}
 
 	@Test
 	void configurationErrorsAndInterruptsAreNot() {
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(
-				new SQLException("FATAL: password authentication failed for user \"app\"", "28P01")))
-			.isFalse();
 		SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
 		untrusted.initCause(new CertificateException("unable to find valid certification path"));
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(
-				new SQLException("SSL error: PKIX path building failed", "08006", untrusted)))
-			.isFalse();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(new SQLException(
-				"The hostname localhost could not be verified by hostnameverifier PgjdbcHostnameVerifier.", "08006")))
-			.isFalse();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(
-				new SQLException("The connection attempt failed.", "08001", new UnknownHostException("ep-x.neon.tech"))))
-			.isFalse();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(
-				new SQLException("Interrupted while attempting to connect.", "08001")))
-			.isFalse();
-		// Too many connections: the endpoint answers (the failure-rate breaker counts it).
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(
-				new SQLException("FATAL: sorry, too many clients already", "53300")))
-			.isFalse();
-		assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(new SQLException("syntax error", "42601"))).isFalse();
+		assertThat(List.of(new SQLException("FATAL: password authentication failed for user \"app\"", "28P01"),
+				new SQLException("SSL error: PKIX path building failed", "08006", untrusted),
+				new SQLException("The hostname localhost could not be verified by hostnameverifier PgjdbcHostnameVerifier.",
+						"08006"),
+				new SQLException("The connection attempt failed.", "08001", new UnknownHostException("ep-x.neon.tech")),
+				new SQLException("Interrupted while attempting to connect.", "08001"),
+				// Too many connections: the endpoint answers (the failure-rate breaker counts it).
+				new SQLException("FATAL: sorry, too many clients already", "53300"),
+				// The pooler is saturated, not down (PgBouncer reports these with 08P01).
+				new SQLException("FATAL: no more connections allowed (max_client_conn)", "08P01"),
+				new SQLException("ERROR: query_wait_timeout", "08P01"),
+				new SQLException("syntax error", "42601")))
+			.allSatisfy((failure) -> assertThat(NeonEndpointMonitor.isDefiniteConnectionFailure(failure))
+				.as(failure.getMessage())
+				.isFalse());
 	}
 
 	@Test
 	void aConfirmedFailureTakesTheEndpointDownAndTheFirstProbeThatConnectsBringsItBack() throws Exception {
 		NeonEndpointMonitor monitor = monitor();
 		AtomicInteger probes = new AtomicInteger();
+		AtomicBoolean back = new AtomicBoolean();
 		List<NeonEndpointMonitor.State> transitions = new ArrayList<>();
 		monitor.onTransition(transitions::add);
 		monitor.setProbe((timeout, validate) -> {
-			if (probes.incrementAndGet() < 4) {
+			probes.incrementAndGet();
+			if (!back.get()) {
 				throw refused();
 			}
 		});
@@ -95,9 +84,11 @@ class NeonEndpointMonitorTests {
 			.withMessageContaining("the endpoint of neon-pooled is down")
 			.withMessageContaining("refused")
 			.satisfies((ex) -> assertThat(ex.isEndpointDown()).isTrue());
+		// One confirmation, then probes (10 ms apart, doubling up to 50 ms) until one connects.
+		await().atMost(Duration.ofSeconds(10)).until(() -> probes.get() >= 3);
+		assertThat(monitor.state()).isEqualTo(NeonEndpointMonitor.State.DOWN);
+		back.set(true);
 		await().atMost(Duration.ofSeconds(10)).until(() -> monitor.state() == NeonEndpointMonitor.State.UP);
-		// One confirmation, then probes until one connects.
-		assertThat(probes).hasValue(4);
 		assertThat(transitions).containsExactly(NeonEndpointMonitor.State.DOWN, NeonEndpointMonitor.State.UP);
 		monitor.checkAvailable();
 	}

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.autoconfigure.jdbc.NeonEndpointMonitor;
+import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.testsupport.FaultProxy;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
@@ -143,8 +145,16 @@ class NeonNetworkFaultTests {
 			writers.shutdown();
 
 			assertThat(resets).as("connections cut").isGreaterThanOrEqualTo(5);
-			assertThat(retriedCalls(retry)).as("calls that needed a retry").isPositive();
-			assertThat(surfaced).as("failures seen by callers").isEmpty();
+			// A reset that also cuts connection attempts (the probe's too) takes the endpoint down: then callers
+			// are refused at once, never left waiting, and the endpoint is up again once a probe gets through.
+			assertThat(surfaced.values()).as("failures seen by callers").allSatisfy((failure) -> assertThat(failure)
+				.hasCauseInstanceOf(NeonUnavailableException.class));
+			if (surfaced.isEmpty()) {
+				assertThat(retriedCalls(retry)).as("calls that needed a retry").isPositive();
+			}
+			NeonHikariDataSource pooled = context.getBean(NeonHikariDataSource.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> pooled.monitor().state() == NeonEndpointMonitor.State.UP);
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 			// Every acknowledged write is there exactly once, and nothing else is.
 			assertThat(jdbc.queryForList("SELECT key FROM events", String.class))
@@ -247,8 +257,8 @@ class NeonNetworkFaultTests {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			// Six times the stall timeout: the probe finds the endpoint answering each time.
 			assertThat(jdbc.queryForObject("SELECT pg_sleep(3)::text", String.class)).isEmpty();
-			assertThat(context.getBean(dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource.class).monitor().state())
-				.isEqualTo(dev.neonstarter.autoconfigure.jdbc.NeonEndpointMonitor.State.UP);
+			assertThat(context.getBean(NeonHikariDataSource.class).monitor().state())
+				.isEqualTo(NeonEndpointMonitor.State.UP);
 		});
 	}
 
