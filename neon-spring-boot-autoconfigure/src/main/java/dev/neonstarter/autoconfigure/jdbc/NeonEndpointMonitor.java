@@ -363,6 +363,7 @@ public final class NeonEndpointMonitor {
 					return;
 				}
 				this.downReason = ex.getMessage();
+				this.downCause = ex;
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Neon endpoint probe of " + this.poolName + " failed", ex);
