@@ -35,6 +35,9 @@ final class Report {
 		if (results.storm() != null) {
 			report.storm(results.storm());
 		}
+		if (results.outage() != null) {
+			report.outage(results.outage());
+		}
 		return report.text.toString();
 	}
 
@@ -103,6 +106,17 @@ final class Report {
 					.collect(Collectors.joining("; "));
 				line("| 4. %d callers, pool of 10, endpoint down, breaker **%s** | %s | reported | — |",
 						results.storm().settings().callers(), breaker ? "on" : "off", waves);
+			}
+		}
+		if (results.outage() != null) {
+			for (LoneCallerOutage.Run run : results.outage().runs()) {
+				line("| 5. one caller, %d writes while PostgreSQL is down, %s | %d slower than 2 s (first: %s ms); the others max **%s ms** | ≤ 1 slower than 2 s; the others < 50 ms | %s |",
+						LoneCallerOutage.REQUESTS, run.endpoint(), run.slowerThan(2000), Stats.format(run.first().millis()),
+						Stats.format(Stats.max(run.restMillis())),
+						(run.slowerThan(2000) <= 1 && Stats.max(run.restMillis()) < 50) ? "yes" : "**no**");
+				line("| 5. recovery, %s | first write **%d ms** after the endpoint served again (%d ms after PostgreSQL accepted connections) | about 1 s | %s |",
+						run.endpoint(), run.afterEndpointMillis(), run.recoveredMillis(),
+						(run.afterEndpointMillis() <= 1200) ? "yes" : "**no**");
 			}
 		}
 		line();
@@ -376,6 +390,30 @@ final class Report {
 
 	private static String minutes(Duration duration) {
 		return String.format("%d min %02d s", duration.toMinutes(), duration.toSecondsPart());
+	}
+
+	private void outage(LoneCallerOutage.Result result) {
+		line("## 5. One caller during an outage");
+		line();
+		line("The starter's pooled DataSource with its defaults (endpoint monitor, `neon` breaker, connection timeout"
+				+ " 15 s) in a Spring Boot context, and Neon's pooler settings (PgBouncer `query_wait_timeout` 120 s,"
+				+ " `server_login_retry` 15 s). One caller writes (`INSERT`, no retry) once before PostgreSQL stops,"
+				+ " %d times one after another while it is stopped, then again every 10 ms from the moment it accepts"
+				+ " connections until a write is acknowledged. `direct`: the pooled URL on PostgreSQL itself (a"
+				+ " non-pooled endpoint); `pgbouncer`: through PgBouncer, whose recovery is also timed from the moment"
+				+ " a plain client's query through it succeeds again (after its `server_login_retry`).",
+				LoneCallerOutage.REQUESTS);
+		line();
+		line("| endpoint | first write ms (outcome) | writes 2-%d median ms | max ms | NeonUnavailableException | slower than 2 s | recovered after PostgreSQL ms | after the endpoint served again ms |",
+				LoneCallerOutage.REQUESTS);
+		line("|---|---|---|---|---|---|---|---|");
+		for (LoneCallerOutage.Run run : result.runs()) {
+			line("| %s | %s (%s) | %s | %s | %d of %d | %d | %d | %d |", run.endpoint(), Stats.format(run.first().millis()),
+					run.first().outcome(), Stats.format(Stats.median(run.restMillis())),
+					Stats.format(Stats.max(run.restMillis())), run.unavailable(), run.attempts().size(),
+					run.slowerThan(2000), run.recoveredMillis(), run.afterEndpointMillis());
+		}
+		line();
 	}
 
 	private void line(String format, Object... args) {

@@ -485,11 +485,12 @@ public final class NeonEndpointMonitor {
 					|| message.contains("certificate") || BUSY_MESSAGES.stream().anyMatch(message::contains)) {
 				return false;
 			}
+			if (t instanceof SQLException sql && NeonAuthenticationException.isAuthenticationFailure(sql)) {
+				// Refused credentials (28xxx, or PgBouncer's "SASL authentication failed" with 08P01).
+				return false;
+			}
 			if (t instanceof SQLException sql && sql.getSQLState() != null) {
 				String sqlState = sql.getSQLState();
-				if (sqlState.startsWith("28")) {
-					return false;
-				}
 				definite |= sqlState.startsWith("08") || DOWN_STATES.contains(sqlState);
 			}
 			definite |= t instanceof ConnectException || t instanceof SocketTimeoutException

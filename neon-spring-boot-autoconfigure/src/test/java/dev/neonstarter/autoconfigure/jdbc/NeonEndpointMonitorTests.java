@@ -48,6 +48,8 @@ class NeonEndpointMonitorTests {
 		SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
 		untrusted.initCause(new CertificateException("unable to find valid certification path"));
 		assertThat(List.of(new SQLException("FATAL: password authentication failed for user \"app\"", "28P01"),
+				// PgBouncer refuses a wrong SCRAM password with 08P01.
+				new SQLException("FATAL: SASL authentication failed", "08P01"),
 				new SQLException("SSL error: PKIX path building failed", "08006", untrusted),
 				new SQLException("The hostname localhost could not be verified by hostnameverifier PgjdbcHostnameVerifier.",
 						"08006"),
