@@ -3,9 +3,9 @@ package dev.neonstarter.benchmarks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,7 +74,8 @@ final class LoneCallerOutage {
 		ExecutorService watcher = Executors.newSingleThreadExecutor();
 		try {
 			Future<Long> endpointBack = watcher.submit(() -> endpoint.equals("pgbouncer")
-					? firstQueryThroughPgBouncer(topology, database, restarted) : 0L);
+					? topology.millisUntilPgBouncerServes(database, restarted,
+							Duration.ofMillis(RECOVERY_LIMIT_MILLIS)) : 0L);
 			while (write(pooled, ++id) != Outcome.OK && millisSince(restarted) < RECOVERY_LIMIT_MILLIS) {
 				Thread.sleep(10);
 			}
@@ -102,32 +103,6 @@ final class LoneCallerOutage {
 		catch (SQLException ex) {
 			return Outcome.ERROR;
 		}
-	}
-
-	/**
-	 * Milliseconds from {@code since} until a plain client's query through PgBouncer succeeds in the same database
-	 * (PgBouncer keeps its pool, and its failed-login state, per user and database).
-	 */
-	private static long firstQueryThroughPgBouncer(NeonTestTopology topology, String database, long since)
-			throws InterruptedException {
-		Properties properties = new Properties();
-		properties.setProperty("user", NeonTestTopology.APP_USER);
-		properties.setProperty("password", NeonTestTopology.APP_PASSWORD);
-		properties.setProperty("sslmode", "require");
-		properties.setProperty("connectTimeout", "2");
-		properties.setProperty("socketTimeout", "5");
-		String url = "jdbc:postgresql://localhost:" + topology.pgbouncer().port() + "/" + database;
-		while (millisSince(since) < RECOVERY_LIMIT_MILLIS) {
-			try (Connection connection = new org.postgresql.Driver().connect(url, properties);
-					var statement = connection.createStatement()) {
-				statement.execute("SELECT 1");
-				return millisSince(since);
-			}
-			catch (SQLException ex) {
-				Thread.sleep(50);
-			}
-		}
-		return millisSince(since);
 	}
 
 	private static long millisSince(long nanos) {

@@ -205,7 +205,7 @@ class NeonEndpointMonitorIntegrationTests {
 		// its last failed login): a client of its own tells when.
 		ExecutorService watcher = Executors.newSingleThreadExecutor();
 		Future<Long> endpointBack = watcher.submit(() -> label.equals("pgbouncer")
-				? firstQueryThroughPgBouncer(topology, database, restarted) : 0L);
+				? topology.millisUntilPgBouncerServes(database, restarted, Duration.ofSeconds(60)) : 0L);
 		Throwable failure;
 		do {
 			failure = write(jdbc, ++id);
@@ -232,31 +232,6 @@ class NeonEndpointMonitorIntegrationTests {
 		// Every acknowledged write stored, each once (a failed one may have been stored too: not acknowledged).
 		assertThat(jdbc.queryForList("SELECT id FROM writes ORDER BY id", Integer.class)).containsAll(acknowledged)
 			.doesNotHaveDuplicates();
-	}
-
-	/**
-	 * Milliseconds from {@code since} until a plain client's query through PgBouncer succeeds, in the same
-	 * database (PgBouncer keeps a pool, and its failed-login state, per user and database).
-	 */
-	private static long firstQueryThroughPgBouncer(NeonTestTopology topology, String database, long since) throws InterruptedException {
-		java.util.Properties properties = new java.util.Properties();
-		properties.setProperty("user", NeonTestTopology.APP_USER);
-		properties.setProperty("password", NeonTestTopology.APP_PASSWORD);
-		properties.setProperty("sslmode", "require");
-		properties.setProperty("connectTimeout", "2");
-		properties.setProperty("socketTimeout", "5");
-		String url = "jdbc:postgresql://localhost:" + topology.pgbouncer().port() + "/" + database;
-		while (elapsedMillis(since) < 60_000) {
-			try (Connection connection = new org.postgresql.Driver().connect(url, properties);
-					var statement = connection.createStatement()) {
-				statement.execute("SELECT 1");
-				return elapsedMillis(since);
-			}
-			catch (SQLException ex) {
-				Thread.sleep(50);
-			}
-		}
-		return elapsedMillis(since);
 	}
 
 	private static double endpointUp(MeterRegistry registry, String pool) {
