@@ -10,11 +10,14 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.util.DriverDataSource;
+import com.zaxxer.hikari.util.PropertyElf;
+import com.zaxxer.hikari.util.UtilityElf;
 
 /**
  * The DataSource a Neon pool gives HikariCP to make its physical connections: the {@link DriverDataSource}
  * HikariCP would make itself from the pool's {@code jdbc-url}, driver, {@code data-source-properties} and
- * credentials (read when the pool starts, so everything bound from {@code neon.*.hikari.*} applies), with
+ * credentials, or the {@code data-source-class-name} instance it would make (read when the pool starts, so
+ * everything bound from {@code neon.*.hikari.*} applies; HikariCP logs that it ignores that class name), with
  * the outcome of every attempt, HikariCP's background ones included, told to the pool's
  * {@link NeonEndpointMonitor}.
  */
@@ -37,14 +40,24 @@ final class PhysicalConnections implements DataSource {
 			synchronized (this) {
 				current = this.driver;
 				if (current == null) {
-					current = new DriverDataSource(this.config.getJdbcUrl(), this.config.getDriverClassName(),
-							this.config.getDataSourceProperties(), this.config.getUsername(),
-							this.config.getPassword());
+					current = create();
 					this.driver = current;
 				}
 			}
 		}
 		return current;
+	}
+
+	/** What HikariCP makes without a DataSource: from {@code data-source-class-name} if set, else from the URL. */
+	private DataSource create() {
+		String className = this.config.getDataSourceClassName();
+		if (className != null) {
+			DataSource dataSource = UtilityElf.createInstance(className, DataSource.class);
+			PropertyElf.setTargetFromProperties(dataSource, this.config.getDataSourceProperties());
+			return dataSource;
+		}
+		return new DriverDataSource(this.config.getJdbcUrl(), this.config.getDriverClassName(),
+				this.config.getDataSourceProperties(), this.config.getUsername(), this.config.getPassword());
 	}
 
 	@Override

@@ -27,9 +27,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Meters HikariCP does not have: whether each pool's TLS was verified, connection failures by SQLState
- * class, statement durations and read replica fallbacks. HikariCP's own meters ({@code hikaricp.*}, tagged
- * {@code pool=neon-pooled|neon-direct|neon-replica}) come from Spring Boot's DataSource pool metrics.
+ * Meters HikariCP does not have: whether each pool's TLS was verified, whether its endpoint is up, connection
+ * failures by SQLState class, statement durations and read replica fallbacks. HikariCP's own meters
+ * ({@code hikaricp.*}, tagged {@code pool=neon-pooled|neon-direct|neon-replica}) come from Spring Boot's
+ * DataSource pool metrics.
  * Statement durations ({@value #QUERIES}) come from the statements' observation when there is an
  * {@link ObservationRegistry} (always with Spring Boot's metrics, see
  * {@code NeonObservationAutoConfiguration}), and from a timer registered here otherwise.
