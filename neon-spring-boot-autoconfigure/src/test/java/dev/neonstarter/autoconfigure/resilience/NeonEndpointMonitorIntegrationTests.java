@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.neonstarter.autoconfigure.NeonProperties;
 import dev.neonstarter.autoconfigure.health.NeonPoolHealthIndicator;
@@ -38,6 +39,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * The endpoint monitor on the real topology: a lone caller during a full outage of the endpoint (PostgreSQL
@@ -187,6 +189,14 @@ class NeonEndpointMonitorIntegrationTests {
 		assertThat(durations.subList(1, REQUESTS)).allSatisfy((millis) -> assertThat(millis).isLessThan(1000));
 		assertThat(pooled.monitor().state()).isEqualTo(NeonEndpointMonitor.State.DOWN);
 		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.FORCED_OPEN);
+		// NeonOperations does not retry while the endpoint is down: one attempt, refused at once.
+		AtomicInteger attempts = new AtomicInteger();
+		int retried = ++id;
+		assertThatException().isThrownBy(() -> context.getBean(NeonOperations.class).execute(() -> {
+			attempts.incrementAndGet();
+			return jdbc.update("INSERT INTO writes (id) VALUES (?)", retried);
+		})).withCauseInstanceOf(NeonUnavailableException.class);
+		assertThat(attempts).hasValue(1);
 		Health down = health.health();
 		assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(down.getDetails()).containsEntry("endpoint", "DOWN")
