@@ -27,7 +27,8 @@ import io.micrometer.observation.ObservationRegistry;
  * HikariCP makes its physical connections through {@link PhysicalConnections}, which tells the pool's
  * {@link NeonEndpointMonitor} how each attempt ended: while the monitor says the endpoint is down,
  * {@code getConnection()} throws {@link NeonUnavailableException} at once, and callers already waiting for a
- * connection are released with the same exception.
+ * connection are released with the same exception. Statements are wrapped too while the monitor watches for
+ * stalled ones ({@code neon.monitor.stall-timeout}).
  */
 public class NeonHikariDataSource extends HikariDataSource {
 

@@ -15,9 +15,10 @@ import io.micrometer.observation.Observation;
 
 /**
  * Wraps connections so that statement executions are observed (Micrometer Observation) and timed and reported
- * to {@link QueryListener}s. Only used when a pool is observed or has a listener (the slow-query log, the
- * breaker, metrics without an observation registry): otherwise connections are handed out as HikariCP makes
- * them.
+ * to {@link QueryListener}s, and seen by the endpoint monitor's stall watch while they wait. Only used when a
+ * pool is observed, has a listener (the slow-query log, the breaker, metrics without an observation registry)
+ * or watches for stalled statements ({@code neon.monitor.stall-timeout} above 0): otherwise connections are
+ * handed out as HikariCP makes them.
  */
 final class QueryTiming {
 
