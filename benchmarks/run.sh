@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs the four benchmarks side by side and writes benchmarks/RESULTS.md and benchmarks/results.png.
+# Runs the five benchmarks side by side and writes benchmarks/RESULTS.md and benchmarks/results.png.
 #
 #   benchmarks/run.sh            full run, about 14 minutes on 2 cores
 #   benchmarks/run.sh --quick    smoke run of a few minutes, written to benchmarks/target/quick/
-#   benchmarks/run.sh --only=jmh,startup,aotcache,sidebyside,load,storm   a subset (combine with --quick)
+#   benchmarks/run.sh --only=jmh,startup,aotcache,sidebyside,load,storm,outage   a subset (combine with --quick)
 #
 # Needs Java 17+, and Debian's pgbouncer and wrk (installed here with apt-get when missing and run as root).
 # Starts its own PostgreSQL and PgBouncer on loopback and stops them when done: no setup.
@@ -16,7 +16,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) quick=true ;;
     --only=*) ;;
-    *) echo "usage: benchmarks/run.sh [--quick] [--only=jmh,startup,aotcache,sidebyside,load,storm]" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh [--quick] [--only=jmh,startup,aotcache,sidebyside,load,storm,outage]" >&2; exit 2 ;;
   esac
 done
 

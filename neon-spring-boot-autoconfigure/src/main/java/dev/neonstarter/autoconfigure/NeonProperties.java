@@ -63,6 +63,8 @@ public class NeonProperties {
 
 	private final ReadReplica readReplica = new ReadReplica();
 
+	private final Monitor monitor = new Monitor();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -129,6 +131,10 @@ public class NeonProperties {
 
 	public Embedded getEmbedded() {
 		return this.embedded;
+	}
+
+	public Monitor getMonitor() {
+		return this.monitor;
 	}
 
 	public ReadReplica getReadReplica() {
@@ -314,6 +320,92 @@ public class NeonProperties {
 
 		public void setReadiness(boolean readiness) {
 			this.readiness = readiness;
+		}
+
+	}
+
+	/**
+	 * Settings of the endpoint monitor: each pool learns from its own physical connection attempts whether its
+	 * endpoint is up, fails fast while it is down and probes it until it is back.
+	 */
+	public static class Monitor {
+
+		/**
+		 * Whether each pool watches its endpoint. A definite connection failure (refused, reset, connect
+		 * timeout, SQLState 08xxx/57P0x, the pooler's 'server login has been failing', Neon's 'Couldn't connect
+		 * to compute node') marks it down: getConnection() then throws NeonUnavailableException at once and
+		 * callers already waiting are released, until a background probe connects again.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Connect timeout of the probe's one connection attempt while the endpoint is down (TCP connect and
+		 * login). Only the probe uses it: the pools keep pgjdbc's connect timeout and HikariCP's
+		 * connection-timeout, so a compute waking from suspend is never taken for an outage.
+		 */
+		private Duration probeConnectTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * Wait before the first probe after the endpoint went down; doubled after each failed probe up to
+		 * probe-interval-max.
+		 */
+		private Duration probeIntervalMin = Duration.ofMillis(200);
+
+		/**
+		 * Longest wait between two probes while the endpoint stays down: bounds how long after the endpoint is
+		 * back the pool serves again.
+		 */
+		private Duration probeIntervalMax = Duration.ofSeconds(1);
+
+		/**
+		 * How long a statement may wait for its answer before the monitor checks the endpoint with one probe
+		 * connection. If the endpoint is unreachable, such statements' connections are aborted and their
+		 * callers get an error (on a black-holed connection they would otherwise wait for TCP, for hours); if
+		 * it answers, they go on and are checked again after the same time, so no statement is cut short
+		 * while its endpoint is reachable. Behind a pooler this is also how an outage under load is seen
+		 * (the pool's connections are all open and wait in the pooler's queue, so it makes no new ones). 0
+		 * turns the check off.
+		 */
+		private Duration stallTimeout = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getProbeConnectTimeout() {
+			return this.probeConnectTimeout;
+		}
+
+		public void setProbeConnectTimeout(Duration probeConnectTimeout) {
+			this.probeConnectTimeout = probeConnectTimeout;
+		}
+
+		public Duration getProbeIntervalMin() {
+			return this.probeIntervalMin;
+		}
+
+		public void setProbeIntervalMin(Duration probeIntervalMin) {
+			this.probeIntervalMin = probeIntervalMin;
+		}
+
+		public Duration getProbeIntervalMax() {
+			return this.probeIntervalMax;
+		}
+
+		public void setProbeIntervalMax(Duration probeIntervalMax) {
+			this.probeIntervalMax = probeIntervalMax;
+		}
+
+		public Duration getStallTimeout() {
+			return this.stallTimeout;
+		}
+
+		public void setStallTimeout(Duration stallTimeout) {
+			this.stallTimeout = stallTimeout;
 		}
 
 	}

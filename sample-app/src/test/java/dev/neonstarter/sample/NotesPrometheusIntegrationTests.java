@@ -42,7 +42,8 @@ import static org.awaitility.Awaitility.await;
 				"neon.pooled.hikari.connection-timeout=2000" })
 class NotesPrometheusIntegrationTests {
 
-	private static final String BREAKER_ALERT = "NeonCircuitBreakerOpen";
+	/** The endpoint monitor's alert: it forces the breaker open, so NeonCircuitBreakerOpen stays quiet. */
+	private static final String ENDPOINT_ALERT = "NeonEndpointDown";
 
 	private static NeonTestTopology topology;
 
@@ -94,29 +95,29 @@ class NotesPrometheusIntegrationTests {
 		topology.postgres().stop();
 		Instant stopped = Instant.now();
 		// The shipped rule, unchanged: pending first, firing once its whole "for" has passed.
-		Duration pendingFor = AlertRules.forOf(ObservabilityFiles.alertRules(), BREAKER_ALERT);
+		Duration pendingFor = AlertRules.forOf(ObservabilityFiles.alertRules(), ENDPOINT_ALERT);
 		assertThat(pendingFor).isGreaterThanOrEqualTo(Duration.ofMinutes(1));
 		await().atMost(Duration.ofSeconds(150))
 			.pollInterval(Duration.ofSeconds(1))
-			.untilAsserted(() -> assertThat(alert(BREAKER_ALERT)).as(prometheus::log)
+			.untilAsserted(() -> assertThat(alert(ENDPOINT_ALERT)).as(prometheus::log)
 				.isNotNull()
 				.containsEntry("state", "firing"));
 		Instant firing = Instant.now();
-		Instant activeAt = Instant.parse((String) alert(BREAKER_ALERT).get("activeAt"));
+		Instant activeAt = Instant.parse((String) alert(ENDPOINT_ALERT).get("activeAt"));
 		assertThat(Duration.between(activeAt, firing)).isGreaterThanOrEqualTo(pendingFor);
 		assertThat(activeAt).isAfter(stopped.minusSeconds(1));
-		assertThat(prometheus.query("ALERTS{alertname=\"" + BREAKER_ALERT + "\", alertstate=\"firing\"}"))
+		assertThat(prometheus.query("ALERTS{alertname=\"" + ENDPOINT_ALERT + "\", alertstate=\"firing\"}"))
 			.hasSize(1);
 
 		topology.postgres().start();
 		Instant restarted = Instant.now();
 		await().atMost(Duration.ofSeconds(120))
 			.pollInterval(Duration.ofSeconds(1))
-			.untilAsserted(() -> assertThat(alert(BREAKER_ALERT)).as("the alert after the recovery").isNull());
+			.untilAsserted(() -> assertThat(alert(ENDPOINT_ALERT)).as("the alert after the recovery").isNull());
 		System.out.printf("%s: pending %d s and firing %d s after PostgreSQL stopped, resolved %d s after it restarted%n",
-				BREAKER_ALERT, Duration.between(stopped, activeAt).toSeconds(), Duration.between(stopped, firing).toSeconds(),
+				ENDPOINT_ALERT, Duration.between(stopped, activeAt).toSeconds(), Duration.between(stopped, firing).toSeconds(),
 				Duration.between(restarted, Instant.now()).toSeconds());
-		assertThat(prometheus.query("ALERTS{alertname=\"" + BREAKER_ALERT + "\"}")).isEmpty();
+		assertThat(prometheus.query("ALERTS{alertname=\"" + ENDPOINT_ALERT + "\"}")).isEmpty();
 		// The application serves again.
 		assertThat(prometheus.query("resilience4j_circuitbreaker_state{name=\"neon\", state=\"closed\"} == 1"))
 			.hasSize(1);

@@ -145,7 +145,7 @@ class NotesReadReplicaTests {
 			assertThat(fallback).containsEntry("active", true).containsKey("lastReason");
 			assertThat(get("/actuator/health/readiness")).containsEntry("status", "UP");
 			String metrics = this.http.get().uri("/actuator/prometheus").retrieve().body(String.class);
-			assertThat(metrics).containsPattern("neon_replica_fallbacks_total\\{reason=\"connection-failure\"} [1-9]");
+			assertThat(metrics).containsPattern("neon_replica_fallbacks_total\\{reason=\"endpoint-down\"} [1-9]");
 			// What the shipped alert rules and dashboard query only exists in an app like this one
 			// (NotesPrometheusIntegrationTests checks the rest against a real Prometheus).
 			assertThat(QueriedMetrics.inExposition(metrics)).containsAll(QueriedMetrics.REPLICA_ONLY)

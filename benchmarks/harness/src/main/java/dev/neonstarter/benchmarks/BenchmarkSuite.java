@@ -15,15 +15,17 @@ import java.util.Set;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 
 /**
- * Runs the four measurements side by side on one machine and writes {@code RESULTS.md} and
+ * Runs the measurements side by side on one machine and writes {@code RESULTS.md} and
  * {@code results.png}. Started by {@code benchmarks/run.sh}, which builds what it needs first.
  * <p>
- * Arguments: {@code --quick} (seconds per measurement, a smoke run), {@code --only=jmh,startup,aotcache,sidebyside,load,storm},
+ * Arguments: {@code --quick} (seconds per measurement, a smoke run),
+ * {@code --only=jmh,startup,aotcache,sidebyside,load,storm,outage},
  * {@code --out=DIR}, {@code --command=TEXT} (the command line to record).
  */
 public final class BenchmarkSuite {
 
-	static final List<String> MEASUREMENTS = List.of("jmh", "startup", "aotcache", "sidebyside", "load", "storm");
+	static final List<String> MEASUREMENTS = List.of("jmh", "startup", "aotcache", "sidebyside", "load", "storm",
+			"outage");
 
 	/** PgBouncer server connections per database: more than the pools need, as on Neon (0.9 x max_connections). */
 	static final int PGBOUNCER_SERVER_POOL = 20;
@@ -59,6 +61,7 @@ public final class BenchmarkSuite {
 		ConnectionStorm.Result storm = null;
 		AotCacheStartup.Result aotCache = null;
 		SampleAppComparison.Result sideBySide = null;
+		LoneCallerOutage.Result outage = null;
 		try (NeonTestTopology topology = NeonTestTopology.startWithServerPool(PGBOUNCER_SERVER_POOL,
 				NeonTestTopology.NEON_QUERY_WAIT_TIMEOUT_SECONDS)) {
 			machine = Machine.describe(topology, root);
@@ -94,10 +97,15 @@ public final class BenchmarkSuite {
 			storm = ConnectionStorm.run(ConnectionStorm.Settings.of(quick));
 			durations.put("storm", Duration.between(start, Instant.now()));
 		}
+		if (only.contains("outage")) {
+			Instant start = Instant.now();
+			outage = LoneCallerOutage.run();
+			durations.put("outage", Duration.between(start, Instant.now()));
+		}
 		Results results = new Results(machine, options.getOrDefault("command", "benchmarks/run.sh"), quick,
 				DateTimeFormatter.ISO_INSTANT.format(started.atOffset(ZoneOffset.UTC).withNano(0)),
 				Duration.between(started, Instant.now()), durations, uptimeBefore, Machine.uptime(), poolOverhead,
-				startup, load, storm, aotCache, sideBySide);
+				startup, load, storm, outage, aotCache, sideBySide);
 		Path png = out.resolve("results.png");
 		Plot.write(results, png);
 		Path markdown = out.resolve("RESULTS.md");
@@ -111,7 +119,7 @@ public final class BenchmarkSuite {
 	record Results(Machine machine, String command, boolean quick, String startedAt, Duration duration,
 			Map<String, Duration> durations, String uptimeBefore, String uptimeAfter, PoolOverhead.Result poolOverhead,
 			StartupComparison.Result startup, SampleAppLoad.Result load, ConnectionStorm.Result storm,
-			AotCacheStartup.Result aotCache, SampleAppComparison.Result sideBySide) {
+			LoneCallerOutage.Result outage, AotCacheStartup.Result aotCache, SampleAppComparison.Result sideBySide) {
 
 	}
 

@@ -23,8 +23,9 @@ import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 /**
  * Measurement 4: {@code callers} concurrent attempts to borrow a connection and use it ({@code SELECT 1}) from
  * the starter's pool of 10 while the pooled endpoint is down (PgBouncer stopped: new connections are refused,
- * open ones are reset), with the {@code neon} breaker guarding the pool and without it. Two waves: one right
- * after the endpoint went down, the next as soon as the first has ended (clients retrying).
+ * open ones are reset), with the starter's fail-fast guarding the pool (the endpoint monitor and the {@code neon}
+ * breaker) and without it (both off: HikariCP alone). Two waves: one right after the endpoint went down, the
+ * next as soon as the first has ended (clients retrying).
  */
 final class ConnectionStorm {
 
@@ -43,7 +44,8 @@ final class ConnectionStorm {
 			try (NeonTestTopology topology = NeonTestTopology.start()) {
 				BenchmarkDatabase database = BenchmarkDatabase.of(topology, topology.createDatabase());
 				try (StarterApplication application = StarterApplication.start(database,
-						"neon.resilience.fail-fast=" + breaker, "neon.pooled.hikari.maximum-pool-size=" + POOL_SIZE,
+						"neon.resilience.fail-fast=" + breaker, "neon.monitor.enabled=" + breaker,
+						"neon.pooled.hikari.maximum-pool-size=" + POOL_SIZE,
 						"neon.pooled.hikari.connection-timeout=" + settings.connectionTimeoutMillis(),
 						// Each failure would be logged otherwise.
 						"logging.level.com.zaxxer.hikari=OFF")) {
@@ -136,7 +138,7 @@ final class ConnectionStorm {
 
 		/** The statement ran. */
 		OK("succeeded"),
-		/** The breaker refused at once: {@link NeonUnavailableException}. */
+		/** Refused at once, or released from the queue: {@link NeonUnavailableException}. */
 		NEON_UNAVAILABLE("NeonUnavailableException"),
 		/** HikariCP gave up after its connection timeout. */
 		POOL_TIMEOUT("pool timeout"),

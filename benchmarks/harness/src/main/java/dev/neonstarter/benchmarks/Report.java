@@ -35,6 +35,9 @@ final class Report {
 		if (results.storm() != null) {
 			report.storm(results.storm());
 		}
+		if (results.outage() != null) {
+			report.outage(results.outage());
+		}
 		if (results.aotCache() != null) {
 			report.aotCache(results.aotCache());
 		}
@@ -111,6 +114,17 @@ final class Report {
 					.collect(Collectors.joining("; "));
 				line("| 4. %d callers, pool of 10, endpoint down, breaker **%s** | %s | reported | — |",
 						results.storm().settings().callers(), breaker ? "on" : "off", waves);
+			}
+		}
+		if (results.outage() != null) {
+			for (LoneCallerOutage.Run run : results.outage().runs()) {
+				line("| 5. one caller, %d writes while PostgreSQL is down, %s | %d slower than 2 s (first: %s ms); the others max **%s ms** | ≤ 1 slower than 2 s; the others < 50 ms | %s |",
+						LoneCallerOutage.REQUESTS, run.endpoint(), run.slowerThan(2000), Stats.format(run.first().millis()),
+						Stats.format(Stats.max(run.restMillis())),
+						(run.slowerThan(2000) <= 1 && Stats.max(run.restMillis()) < 50) ? "yes" : "**no**");
+				line("| 5. recovery, %s | first write **%d ms** after the endpoint served again (%d ms after PostgreSQL accepted connections) | about 1 s | %s |",
+						run.endpoint(), run.afterEndpointMillis(), run.recoveredMillis(),
+						(run.afterEndpointMillis() <= 1200) ? "yes" : "**no**");
 			}
 		}
 		if (results.sideBySide() != null) {
@@ -423,16 +437,15 @@ final class Report {
 		line("## 4. Connection storm");
 		line();
 		line("The starter's pooled DataSource (pool of 10, connection timeout %d ms) in a Spring Boot context, with"
-				+ " the `neon` breaker guarding it (`neon.resilience.fail-fast=true`, the default; breaker defaults:"
-				+ " opens when ≥ 50 %% of ≥ 5 calls in 10 s failed, stays open 5 s) and without"
-				+ " (`neon.resilience.fail-fast=false`). Just before the outage 100 concurrent callers used the pool (so it"
-				+ " holds connections used a moment ago, and the breaker has 100 successes in its window). Then the pooled"
+				+ " its fail-fast on (the defaults: the endpoint monitor, which takes the endpoint down at the first"
+				+ " failed connection attempt and releases the callers waiting in HikariCP's queue, and the `neon`"
+				+ " breaker it forces open) and off (`neon.monitor.enabled=false`, `neon.resilience.fail-fast=false`:"
+				+ " HikariCP alone). Just before the outage 100 concurrent callers used the pool (so it holds"
+				+ " connections used a moment ago, and the breaker has 100 successes in its window). Then the pooled"
 				+ " endpoint goes down (PgBouncer stopped: open connections reset, new ones refused) and %d platform"
 				+ " threads, released together, each borrow a connection and run `SELECT 1`; wave 2 is the same again"
 				+ " as soon as wave 1 has ended (clients retrying). Wait = from the call to `getConnection()` until the"
-				+ " statement ran or an exception reached the caller. The breaker only learns of the outage from"
-				+ " failures that reach it: a caller that has passed it before it opened waits in HikariCP's queue"
-				+ " until the connection timeout whatever the breaker does next.", result.settings().connectionTimeoutMillis(),
+				+ " statement ran or an exception reached the caller.", result.settings().connectionTimeoutMillis(),
 				result.settings().callers());
 		line();
 		line("| breaker | wave | pool connections at release | median ms | p99 ms | max ms | %s |",
@@ -479,6 +492,30 @@ final class Report {
 
 	private static String minutes(Duration duration) {
 		return String.format("%d min %02d s", duration.toMinutes(), duration.toSecondsPart());
+	}
+
+	private void outage(LoneCallerOutage.Result result) {
+		line("## 5. One caller during an outage");
+		line();
+		line("The starter's pooled DataSource with its defaults (endpoint monitor, `neon` breaker, connection timeout"
+				+ " 15 s) in a Spring Boot context, and Neon's pooler settings (PgBouncer `query_wait_timeout` 120 s,"
+				+ " `server_login_retry` 15 s). One caller writes (`INSERT`, no retry) once before PostgreSQL stops,"
+				+ " %d times one after another while it is stopped, then again every 10 ms from the moment it accepts"
+				+ " connections until a write is acknowledged. `direct`: the pooled URL on PostgreSQL itself (a"
+				+ " non-pooled endpoint); `pgbouncer`: through PgBouncer, whose recovery is also timed from the moment"
+				+ " a plain client's query through it succeeds again (after its `server_login_retry`).",
+				LoneCallerOutage.REQUESTS);
+		line();
+		line("| endpoint | first write ms (outcome) | writes 2-%d median ms | max ms | NeonUnavailableException | slower than 2 s | recovered after PostgreSQL ms | after the endpoint served again ms |",
+				LoneCallerOutage.REQUESTS);
+		line("|---|---|---|---|---|---|---|---|");
+		for (LoneCallerOutage.Run run : result.runs()) {
+			line("| %s | %s (%s) | %s | %s | %d of %d | %d | %d | %d |", run.endpoint(), Stats.format(run.first().millis()),
+					run.first().outcome(), Stats.format(Stats.median(run.restMillis())),
+					Stats.format(Stats.max(run.restMillis())), run.unavailable(), run.attempts().size(),
+					run.slowerThan(2000), run.recoveredMillis(), run.afterEndpointMillis());
+		}
+		line();
 	}
 
 	private void line(String format, Object... args) {

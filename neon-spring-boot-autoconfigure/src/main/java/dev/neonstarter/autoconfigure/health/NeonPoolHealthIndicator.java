@@ -21,6 +21,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.neonstarter.autoconfigure.NeonProperties;
 import dev.neonstarter.autoconfigure.jdbc.ConnectionGuard;
 import dev.neonstarter.autoconfigure.jdbc.NeonConnectionFailures;
+import dev.neonstarter.autoconfigure.jdbc.NeonEndpointMonitor;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.jdbc.NeonPoolActivity;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
@@ -81,7 +82,9 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 		// While the breaker is open every request fails fast, so the pool is not ready whatever the last
 		// query said; a probe may be the trial call that succeeded just before another trial reopened it.
 		boolean breakerOpen = "OPEN".equals(breakerState) || "FORCED_OPEN".equals(breakerState);
-		Health.Builder builder = (failing || breakerOpen) ? Health.down() : Health.up();
+		NeonEndpointMonitor monitor = this.dataSource.monitor();
+		boolean endpointDown = monitor.state() == NeonEndpointMonitor.State.DOWN;
+		Health.Builder builder = (failing || breakerOpen || endpointDown) ? Health.down() : Health.up();
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("probeMode", this.properties.getProbeMode().name().toLowerCase(java.util.Locale.ROOT));
 		details.put("checkedNow", checked);
@@ -114,6 +117,12 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 		details.put("pool", poolDetails(details));
 		if (breakerState != null) {
 			details.put("circuitBreaker", breakerState);
+		}
+		if (monitor.isEnabled()) {
+			details.put("endpoint", monitor.state().name());
+			if (monitor.lastTransition() != null) {
+				details.put("endpointSince", monitor.lastTransition().toString());
+			}
 		}
 		return builder.withDetails(details).build();
 	}

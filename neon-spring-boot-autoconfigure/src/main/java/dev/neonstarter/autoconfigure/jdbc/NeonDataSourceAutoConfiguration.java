@@ -151,6 +151,7 @@ public class NeonDataSourceAutoConfiguration {
 	}
 
 	static NeonHikariDataSource withSlowQueryLog(NeonHikariDataSource dataSource, NeonProperties properties) {
+		dataSource.monitor().configure(properties.getMonitor());
 		if (properties.getSlowQueryThreshold() != null) {
 			dataSource.addQueryListener(new SlowQueryLog(properties.getSlowQueryThreshold()));
 		}

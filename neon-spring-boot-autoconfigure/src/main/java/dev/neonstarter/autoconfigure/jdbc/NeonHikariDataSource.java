@@ -5,13 +5,16 @@ import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import com.zaxxer.hikari.pool.HikariPool;
+import com.zaxxer.hikari.util.DriverDataSource;
 import dev.neonstarter.autoconfigure.jdbc.observation.NeonQueryObservationConvention;
+import dev.neonstarter.autoconfigure.resilience.NeonUnavailableException;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
@@ -21,12 +24,20 @@ import io.micrometer.observation.ObservationRegistry;
  * statements when a {@link QueryListener} is registered or observe them when an {@link ObservationRegistry} is
  * set. Its first {@code getConnection()} starts the pool and hands out the connection HikariCP opened to check
  * the database, which HikariCP would close when {@code minimumIdle} is 0.
+ * <p>
+ * HikariCP makes its physical connections through {@link PhysicalConnections}, which tells the pool's
+ * {@link NeonEndpointMonitor} how each attempt ended: while the monitor says the endpoint is down,
+ * {@code getConnection()} throws {@link NeonUnavailableException} at once, and callers already waiting for a
+ * connection are released with the same exception. Statements are wrapped too while the monitor watches for
+ * stalled ones ({@code neon.monitor.stall-timeout}).
  */
 public class NeonHikariDataSource extends HikariDataSource {
 
 	private static final Set<String> CONNECTION_FAILURE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
 
 	private final NeonPoolActivity activity;
+
+	private final NeonEndpointMonitor monitor;
 
 	private final List<QueryListener> queryListeners = new CopyOnWriteArrayList<>();
 
@@ -38,6 +49,16 @@ public class NeonHikariDataSource extends HikariDataSource {
 
 	NeonHikariDataSource(String poolName) {
 		this.activity = new NeonPoolActivity(poolName);
+		this.monitor = new NeonEndpointMonitor(poolName);
+		this.monitor.setProbe(this::probe);
+		// Without a DataSource HikariCP would make a DriverDataSource from jdbcUrl; this one makes the same and
+		// reports every physical connection attempt to the monitor.
+		setDataSource(new PhysicalConnections(this, this.monitor));
+		this.monitor.onTransition((state) -> {
+			if (state == NeonEndpointMonitor.State.DOWN) {
+				this.activity.failure(this.monitor.downReason(), this.monitor.downCause());
+			}
+		});
 		// HikariCP shows every SQLException from a connection to this hook (to decide on eviction): record
 		// the ones that mean the connection or server is gone, then let HikariCP decide as usual.
 		setExceptionOverride(new SQLExceptionOverride() {
@@ -81,16 +102,29 @@ public class NeonHikariDataSource extends HikariDataSource {
 	}
 
 	private Connection getConnection(long maxWaitMillis) throws SQLException {
+		NeonEndpointMonitor monitor = this.monitor;
+		monitor.checkAvailable();
 		ConnectionGuard current = this.guard;
 		if (current != null) {
 			current.beforeAcquire();
 		}
 		long start = System.nanoTime();
 		Connection connection;
+		NeonEndpointMonitor.Waiter waiter = monitor.enter();
 		try {
+			// The endpoint may have gone down between the check and the registration: then nobody releases us.
+			monitor.checkAvailable();
 			connection = this.started ? borrow(maxWaitMillis) : start();
 		}
 		catch (SQLException ex) {
+			if (monitor.exit(waiter) || ex instanceof NeonUnavailableException) {
+				// Released because the endpoint went down while this caller waited (HikariCP saw an interrupt).
+				NeonUnavailableException unavailable = monitor.unavailable();
+				if (!(ex instanceof NeonUnavailableException)) {
+					unavailable.initCause(ex);
+				}
+				throw unavailable;
+			}
 			this.activity.failure(NeonConnectionFailures.describe(ex), ex);
 			if (current != null) {
 				current.failed(System.nanoTime() - start, ex);
@@ -101,13 +135,15 @@ public class NeonHikariDataSource extends HikariDataSource {
 			}
 			throw ex;
 		}
+		// An interrupt that raced with a successful acquisition is cleared; the caller keeps its connection.
+		monitor.exit(waiter);
 		if (current != null) {
 			current.acquired(System.nanoTime() - start);
 		}
 		this.activity.success((this.activity.serverVersion() == null) ? connection.getMetaData().getDatabaseProductVersion() : null);
 		QueryObservations observations = this.observations;
-		return (this.queryListeners.isEmpty() && observations == null) ? connection
-				: QueryTiming.wrap(connection, getPoolName(), this.queryListeners, observations);
+		return (this.queryListeners.isEmpty() && observations == null && !monitor.watchesStatements()) ? connection
+				: QueryTiming.wrap(connection, getPoolName(), this.queryListeners, observations, monitor);
 	}
 
 	private Connection borrow(long maxWaitMillis) throws SQLException {
@@ -138,6 +174,38 @@ public class NeonHikariDataSource extends HikariDataSource {
 		finally {
 			setMinimumIdle(0);
 		}
+	}
+
+	/**
+	 * One physical connection attempt for the monitor's probe, with the pool's URL, properties and
+	 * credentials and a short connect and login timeout, validated (through a pooler this reaches the server)
+	 * and closed at once.
+	 */
+	private void probe(Duration connectTimeout, boolean validate) throws SQLException {
+		Properties properties = new Properties();
+		properties.putAll(getDataSourceProperties());
+		long seconds = Math.max(1, (connectTimeout.toMillis() + 999) / 1000);
+		properties.setProperty("connectTimeout", Long.toString(seconds));
+		properties.setProperty("loginTimeout", Double.toString(connectTimeout.toMillis() / 1000.0));
+		properties.setProperty("socketTimeout", Long.toString(seconds));
+		DriverDataSource driver = new DriverDataSource(getJdbcUrl(), getDriverClassName(), properties, getUsername(),
+				getPassword());
+		try (Connection connection = driver.getConnection()) {
+			if (validate && !connection.isValid((int) seconds)) {
+				throw new SQLException("The endpoint accepted a connection but did not answer on it", "08006");
+			}
+		}
+	}
+
+	/** What this pool's connection attempts say about its endpoint. */
+	public NeonEndpointMonitor monitor() {
+		return this.monitor;
+	}
+
+	@Override
+	public void close() {
+		this.monitor.close();
+		super.close();
 	}
 
 	/** The installed guard, or {@code null}. */

@@ -15,9 +15,10 @@ import io.micrometer.observation.Observation;
 
 /**
  * Wraps connections so that statement executions are observed (Micrometer Observation) and timed and reported
- * to {@link QueryListener}s. Only used when a pool is observed or has a listener (the slow-query log, the
- * breaker, metrics without an observation registry): otherwise connections are handed out as HikariCP makes
- * them.
+ * to {@link QueryListener}s, and seen by the endpoint monitor's stall watch while they wait. Only used when a
+ * pool is observed, has a listener (the slow-query log, the breaker, metrics without an observation registry)
+ * or watches for stalled statements ({@code neon.monitor.stall-timeout} above 0): otherwise connections are
+ * handed out as HikariCP makes them.
  */
 final class QueryTiming {
 
@@ -28,9 +29,9 @@ final class QueryTiming {
 	 * @param observations how to observe statements, or {@code null} not to
 	 */
 	static Connection wrap(Connection connection, String poolName, List<QueryListener> listeners,
-			QueryObservations observations) {
+			QueryObservations observations, NeonEndpointMonitor monitor) {
 		return (Connection) Proxy.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { Connection.class },
-				new ConnectionHandler(connection, poolName, listeners, observations));
+				new ConnectionHandler(connection, poolName, listeners, observations, monitor));
 	}
 
 	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -43,7 +44,7 @@ final class QueryTiming {
 	}
 
 	private record ConnectionHandler(Connection target, String poolName, List<QueryListener> listeners,
-			QueryObservations observations) implements InvocationHandler {
+			QueryObservations observations, NeonEndpointMonitor monitor) implements InvocationHandler {
 
 		@Override
 		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
@@ -61,7 +62,7 @@ final class QueryTiming {
 						: (result instanceof PreparedStatement) ? PreparedStatement.class : Statement.class;
 				return Proxy.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { type },
 						new StatementHandler(statement, (Connection) proxy, sql, this.poolName, this.listeners,
-								this.observations));
+								this.observations, this.monitor));
 			}
 			return result;
 		}
@@ -69,7 +70,8 @@ final class QueryTiming {
 	}
 
 	private record StatementHandler(Statement target, Connection connection, String preparedSql, String poolName,
-			List<QueryListener> listeners, QueryObservations observations) implements InvocationHandler {
+			List<QueryListener> listeners, QueryObservations observations,
+			NeonEndpointMonitor monitor) implements InvocationHandler {
 
 		@Override
 		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
@@ -87,6 +89,7 @@ final class QueryTiming {
 					: Observation.NOOP;
 			long start = System.nanoTime();
 			boolean failed = true;
+			Object inFlight = this.monitor.statementStarted(this.connection);
 			try (Observation.Scope scope = observation.openScope()) {
 				Object result = QueryTiming.invoke(this.target, method, args);
 				failed = false;
@@ -97,6 +100,7 @@ final class QueryTiming {
 				throw ex;
 			}
 			finally {
+				this.monitor.statementFinished(inFlight);
 				long nanos = System.nanoTime() - start;
 				if (observation.getContext() instanceof NeonQueryObservationContext context) {
 					context.setCompleted(true);

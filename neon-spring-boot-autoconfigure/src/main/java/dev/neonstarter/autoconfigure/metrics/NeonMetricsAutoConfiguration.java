@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.autoconfigure.jdbc.NeonEndpointMonitor;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.jdbc.NeonReplicaFallbacks;
 import dev.neonstarter.autoconfigure.resilience.NeonUnavailableException;
@@ -29,9 +30,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Meters HikariCP does not have: whether each pool's TLS was verified, connection failures by SQLState
- * class, statement durations and read replica fallbacks. HikariCP's own meters ({@code hikaricp.*}, tagged
- * {@code pool=neon-pooled|neon-direct|neon-replica}) come from Spring Boot's DataSource pool metrics.
+ * Meters HikariCP does not have: whether each pool's TLS was verified, whether its endpoint is up, connection
+ * failures by SQLState class, statement durations and read replica fallbacks. HikariCP's own meters
+ * ({@code hikaricp.*}, tagged {@code pool=neon-pooled|neon-direct|neon-replica}) come from Spring Boot's
+ * DataSource pool metrics.
  * Statement durations ({@value #QUERIES}) come from the statements' observation when there is an
  * {@link ObservationRegistry} (always with Spring Boot's metrics, see
  * {@code NeonObservationAutoConfiguration}), and from a timer registered here otherwise.
@@ -44,6 +46,12 @@ public class NeonMetricsAutoConfiguration {
 
 	/** Gauge: 1 when the pool's TLS certificate (and host name at verify-full) was verified at startup. */
 	public static final String TLS_VERIFIED = "neon.tls.verified";
+
+	/**
+	 * Gauge: 1 while the pool's endpoint is up, 0 while its endpoint monitor has it down (the pool fails fast
+	 * and probes it), tagged {@code pool}.
+	 */
+	public static final String ENDPOINT_UP = "neon.endpoint.up";
 
 	/** Counter: failures to obtain a connection, tagged {@code pool} and {@code sqlstate.class}. */
 	public static final String CONNECTION_FAILURES = "neon.connection.failures";
@@ -58,7 +66,8 @@ public class NeonMetricsAutoConfiguration {
 
 	/**
 	 * Counter: read-only connections taken from the primary because the read replica could not serve, tagged
-	 * {@code reason} ({@code circuit-open}: its breaker is open; {@code connection-failure}: no connection).
+	 * {@code reason} ({@code endpoint-down}: its endpoint monitor has it down; {@code circuit-open}: its
+	 * breaker is open; {@code connection-failure}: no connection).
 	 */
 	public static final String REPLICA_FALLBACKS = "neon.replica.fallbacks";
 
@@ -77,6 +86,11 @@ public class NeonMetricsAutoConfiguration {
 				Gauge.builder(TLS_VERIFIED, tlsVerifier, (verifier) -> verified(verifier, name))
 					.tag("pool", name)
 					.description("1 if the pool's TLS certificate was verified at startup, else 0")
+					.register(registry);
+				Gauge.builder(ENDPOINT_UP, pool.monitor(),
+						(monitor) -> (monitor.state() == NeonEndpointMonitor.State.UP) ? 1 : 0)
+					.tag("pool", name)
+					.description("1 while the pool's endpoint is up, 0 while it is down (failing fast, probing)")
 					.register(registry);
 				pool.activity().onFailure((poolName, cause) -> failures(registry, poolName, cause).increment());
 			}
@@ -120,7 +134,8 @@ public class NeonMetricsAutoConfiguration {
 
 	private static Counter replicaFallbacks(MeterRegistry registry, SQLException cause) {
 		return Counter.builder(REPLICA_FALLBACKS)
-			.tag("reason", (cause instanceof NeonUnavailableException) ? "circuit-open" : "connection-failure")
+			.tag("reason", (cause instanceof NeonUnavailableException unavailable)
+					? (unavailable.isEndpointDown() ? "endpoint-down" : "circuit-open") : "connection-failure")
 			.description("Read-only connections taken from the primary because the read replica could not serve")
 			.register(registry);
 	}

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.neonstarter.autoconfigure.jdbc.ConnectionGuard;
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.autoconfigure.jdbc.NeonEndpointMonitor;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import org.apache.commons.logging.LogFactory;
 
@@ -215,7 +216,26 @@ public class NeonResilienceAutoConfiguration {
 		CircuitBreakerConnectionGuard guard = new CircuitBreakerConnectionGuard(breaker, pool.getPoolName());
 		pool.setConnectionGuard(guard);
 		pool.addQueryListener(guard);
+		followMonitor(pool.monitor(), breaker);
 		return guard;
+	}
+
+	/**
+	 * The pool's endpoint monitor drives the breaker: forced open the moment the endpoint is down (so its
+	 * state, meters and the readiness it feeds show the outage at once), closed the moment a connection
+	 * succeeds again (no open wait, no half-open trial: the monitor has just proven the endpoint answers).
+	 * The failure-rate window still opens it for failures the monitor does not see, such as connections
+	 * broken mid-statement.
+	 */
+	static void followMonitor(NeonEndpointMonitor monitor, CircuitBreaker breaker) {
+		monitor.onTransition((state) -> {
+			if (state == NeonEndpointMonitor.State.DOWN) {
+				breaker.transitionToForcedOpenState();
+			}
+			else if (breaker.getState() == CircuitBreaker.State.FORCED_OPEN) {
+				breaker.transitionToClosedState();
+			}
+		});
 	}
 
 }

@@ -4,26 +4,51 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 
 /**
- * The {@code neon} circuit breaker (or the read replica's {@code neon-replica}) is open: the database was
- * unavailable for most recent calls, so the pool refuses at once instead of making the caller wait the full
+ * The pool's endpoint is down (its last connection attempt failed at the connection level, see
+ * {@code NeonEndpointMonitor}), or the {@code neon} circuit breaker (or the read replica's
+ * {@code neon-replica}) is open: the database was unavailable for most recent calls. The pool refuses at once instead of making the caller wait the full
  * connection timeout. Map it to HTTP 503 with {@code Retry-After: }{@link #getRetryAfter()}.
  */
 public class NeonUnavailableException extends SQLTransientConnectionException {
 
 	private final Duration retryAfter;
 
+	private final boolean endpointDown;
+
 	public NeonUnavailableException(String poolName, Duration retryAfter) {
 		this(NeonResilienceAutoConfiguration.INSTANCE, poolName, retryAfter);
 	}
 
 	public NeonUnavailableException(String breakerName, String poolName, Duration retryAfter) {
-		super("Neon database unavailable: the '" + breakerName + "' circuit breaker is open, so " + poolName
+		this(retryAfter, "Neon database unavailable: the '" + breakerName + "' circuit breaker is open, so " + poolName
 				+ " fails fast instead of waiting for a connection; retry after about " + retryAfter.toSeconds()
-				+ " s", "08001");
-		this.retryAfter = retryAfter;
+				+ " s", false);
 	}
 
-	/** How long until the breaker lets trial calls through. */
+	private NeonUnavailableException(Duration retryAfter, String message, boolean endpointDown) {
+		super(message, "08001");
+		this.retryAfter = retryAfter;
+		this.endpointDown = endpointDown;
+	}
+
+	/**
+	 * The pool's endpoint monitor saw its last connection attempt fail at the connection level: the pool
+	 * refuses until a probe connects again.
+	 * @param reason the failed attempt's message (driver and pooler messages carry no credentials), or
+	 * {@code null}
+	 */
+	public static NeonUnavailableException endpointDown(String poolName, Duration retryAfter, String reason) {
+		return new NeonUnavailableException(retryAfter, "Neon database unavailable: the endpoint of " + poolName
+				+ " is down, so it fails fast instead of waiting for a connection; retry after about "
+				+ retryAfter.toSeconds() + " s" + ((reason != null) ? " (last connection attempt: " + reason + ")" : ""), true);
+	}
+
+	/** Whether the pool's endpoint monitor refused (rather than an open circuit breaker). */
+	public boolean isEndpointDown() {
+		return this.endpointDown;
+	}
+
+	/** How long until the pool may serve again (the next probe, or the breaker's trial calls). */
 	public Duration getRetryAfter() {
 		return this.retryAfter;
 	}

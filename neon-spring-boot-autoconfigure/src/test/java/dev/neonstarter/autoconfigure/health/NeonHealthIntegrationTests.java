@@ -96,6 +96,15 @@ class NeonHealthIntegrationTests {
 				assertThat(indicator(context, "direct").health().getStatus()).isEqualTo(Status.UP);
 			}
 			assertThat(checkQueriesOnServer()).isZero();
+			// Idle and up, the endpoint monitor runs nothing either: no probe, no stall watch, so no query and
+			// no connection (the stall watch ends within a second of the last statement).
+			Thread.sleep(2000);
+			assertThat(Thread.getAllStackTraces().keySet())
+				.noneMatch((thread) -> thread.getName().startsWith("neon-monitor-")
+						|| (thread.getName().startsWith("neon-stall-watch-") && thread.isAlive()));
+			assertThat(indicator(context, "pooled").health().getDetails()).containsEntry("endpoint", "UP")
+				.doesNotContainKey("endpointSince");
+			assertThat(checkQueriesOnServer()).isZero();
 		});
 	}
 
@@ -167,11 +176,16 @@ class NeonHealthIntegrationTests {
 					assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 					assertThat(down.getDetails()).containsEntry("reachable", false).containsKey("error");
 
+					assertThat(down.getDetails()).containsEntry("endpoint", "DOWN").containsKey("endpointSince");
+
 					server.start();
-					// No traffic: the failing pool is re-checked by the probe itself and comes back.
-					Health up = indicator(context, "pooled").health();
-					assertThat(up.getStatus()).isEqualTo(Status.UP);
-					assertThat(up.getDetails()).containsEntry("checkedNow", true);
+					// No traffic: the endpoint monitor's probe sees the server back within its interval (1 s at
+					// most), then the failing pool is re-checked by the health probe itself and comes back.
+					org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+						Health up = indicator(context, "pooled").health();
+						assertThat(up.getStatus()).isEqualTo(Status.UP);
+						assertThat(up.getDetails()).containsEntry("checkedNow", true).containsEntry("endpoint", "UP");
+					});
 				});
 		}
 	}

@@ -33,7 +33,10 @@ class NeonBreakerThroughPgBouncerTests {
 				.withConfiguration(AutoConfigurations.of(NeonResilienceAutoConfiguration.class))
 				// One caller: with the 15 s default each failed acquisition takes 15 s and the 10 s window never
 				// collects the minimum of 5 calls.
-				.withPropertyValues("neon.health.timeout=2s", "neon.pooled.hikari.connection-timeout=1000")
+				// The failure-rate breaker on its own: the endpoint monitor, which would force it open at the first
+				// failed connection attempt, is off.
+				.withPropertyValues("neon.health.timeout=2s", "neon.pooled.hikari.connection-timeout=1000",
+						"neon.monitor.enabled=false")
 				.run((context) -> {
 					DataSource pooled = context.getBean(DataSource.class);
 					CircuitBreaker breaker = context.getBean("neonCircuitBreaker", CircuitBreaker.class);

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.autoconfigure.jdbc.NeonEndpointMonitor;
+import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.testsupport.FaultProxy;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
@@ -32,6 +34,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -142,8 +145,16 @@ class NeonNetworkFaultTests {
 			writers.shutdown();
 
 			assertThat(resets).as("connections cut").isGreaterThanOrEqualTo(5);
-			assertThat(retriedCalls(retry)).as("calls that needed a retry").isPositive();
-			assertThat(surfaced).as("failures seen by callers").isEmpty();
+			// A reset that also cuts connection attempts (the probe's too) takes the endpoint down: then callers
+			// are refused at once, never left waiting, and the endpoint is up again once a probe gets through.
+			assertThat(surfaced.values()).as("failures seen by callers").allSatisfy((failure) -> assertThat(failure)
+				.hasCauseInstanceOf(NeonUnavailableException.class));
+			if (surfaced.isEmpty()) {
+				assertThat(retriedCalls(retry)).as("calls that needed a retry").isPositive();
+			}
+			NeonHikariDataSource pooled = context.getBean(NeonHikariDataSource.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> pooled.monitor().state() == NeonEndpointMonitor.State.UP);
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 			// Every acknowledged write is there exactly once, and nothing else is.
 			assertThat(jdbc.queryForList("SELECT key FROM events", String.class))
@@ -152,7 +163,7 @@ class NeonNetworkFaultTests {
 	}
 
 	@Test
-	void aBlackHoleOpensTheBreakerAndThenCallersFailFastWithoutTouchingTheNetwork() {
+	void aBlackHoleOpensTheBreakerAndThenCallersFailFastWhileOnlyTheProbeTouchesTheNetwork() {
 		// socketTimeout bounds statements already on the wire: without it they wait for TCP to give up (hours).
 		runner("neon.url=" + topology.urlAt(this.proxy.port(), this.database, "socketTimeout=3"),
 				"neon.pooled.hikari.connection-timeout=1000",
@@ -180,14 +191,17 @@ class NeonNetworkFaultTests {
 				}
 				Thread.sleep(500);
 				this.proxy.blackHole();
-				await().atMost(Duration.ofSeconds(30)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
+				// A connection attempt into the black hole times out: the endpoint monitor forces the breaker open.
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> breaker.getState() == CircuitBreaker.State.FORCED_OPEN);
 				running.set(false);
 				callers.shutdown();
 				assertThat(callers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
-				// While the breaker is open no call reaches the pool or the network: none waits a timeout.
+				// While the endpoint is down no call reaches the pool or the network: none waits a timeout. Only
+				// the monitor's probe connects, one attempt at a time, at least 200 ms apart.
 				int connectionAttempts = this.proxy.acceptedConnections();
-				long notPermitted = breaker.getMetrics().getNumberOfNotPermittedCalls();
+				long start = System.nanoTime();
 				int failedFast = 0;
 				for (int i = 0; i < 200; i++) {
 					try {
@@ -199,13 +213,14 @@ class NeonNetworkFaultTests {
 						}
 					}
 				}
+				long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 				assertThat(failedFast).isEqualTo(200);
-				assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(notPermitted + 200);
-				assertThat(this.proxy.acceptedConnections()).isEqualTo(connectionAttempts);
+				assertThat(this.proxy.acceptedConnections() - connectionAttempts)
+					.isLessThanOrEqualTo(1 + (int) (elapsedMillis / 200));
 				assertThat(pooled.unwrap(HikariDataSource.class).getHikariPoolMXBean().getThreadsAwaitingConnection())
 					.isZero();
 
-				// The network heals: after the open wait the breaker lets trial calls through and closes.
+				// The network heals: the probe connects and the breaker closes, with no open wait.
 				this.proxy.heal();
 				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
 					try {
@@ -218,6 +233,33 @@ class NeonNetworkFaultTests {
 				});
 				assertThat(jdbc.queryForObject("SELECT 1", Integer.class)).isOne();
 			});
+	}
+
+	@Test
+	void aStatementOnABlackHoledConnectionFailsInBoundedTimeWithoutASocketTimeout() {
+		// No socketTimeout: the endpoint monitor's stall watch bounds the wait.
+		runner("neon.monitor.stall-timeout=1s", "neon.monitor.probe-connect-timeout=1s").run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			assertThat(jdbc.queryForObject("SELECT 1", Integer.class)).isOne();
+			this.proxy.blackHole();
+			long start = System.nanoTime();
+			assertThatException().isThrownBy(() -> jdbc.queryForObject("SELECT 2", Integer.class));
+			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			System.out.println("Black-holed statement failed after " + millis + " ms");
+			// Stall timeout, plus the watch's period, plus the probe's timeout: seconds, not TCP's hours.
+			assertThat(millis).isLessThan(20_000);
+		});
+	}
+
+	@Test
+	void aLongStatementOnAReachableEndpointIsNotCutShortByTheStallWatch() {
+		runner("neon.monitor.stall-timeout=500ms", "neon.monitor.probe-connect-timeout=1s").run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			// Six times the stall timeout: the probe finds the endpoint answering each time.
+			assertThat(jdbc.queryForObject("SELECT pg_sleep(3)::text", String.class)).isEmpty();
+			assertThat(context.getBean(NeonHikariDataSource.class).monitor().state())
+				.isEqualTo(NeonEndpointMonitor.State.UP);
+		});
 	}
 
 	private static int retriedCalls(Retry retry) {

@@ -76,7 +76,8 @@ class NeonReplicaBreakerIntegrationTests {
 					while (replicaBreaker.getState() == CircuitBreaker.State.CLOSED && reads++ < 20) {
 						assertThat(readOnly(context)).isEqualTo("primary");
 					}
-					assertThat(replicaBreaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+					// The replica's endpoint monitor saw the refused connection and forced its breaker open.
+					assertThat(replicaBreaker.getState()).isEqualTo(CircuitBreaker.State.FORCED_OPEN);
 					assertThat(primaryBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 					assertThat(primaryBreaker.getMetrics().getNumberOfFailedCalls()).isZero();
 
@@ -84,11 +85,11 @@ class NeonReplicaBreakerIntegrationTests {
 					assertThat(readOnly(context)).isEqualTo("primary");
 					MeterRegistry registry = context.getBean(MeterRegistry.class);
 					assertThat(registry.get(NeonMetricsAutoConfiguration.REPLICA_FALLBACKS)
-						.tag("reason", "circuit-open")
+						.tag("reason", "endpoint-down")
 						.counter()
 						.count()).isGreaterThanOrEqualTo(1);
 					assertThat(context.getBean(NeonReplicaFallbacks.class).lastReason())
-						.contains("'neon-replica' circuit breaker is open");
+						.contains("the endpoint of neon-replica is down");
 
 					this.replica.start();
 					await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -5,8 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -135,6 +141,33 @@ public final class NeonTestTopology implements AutoCloseable {
 	 */
 	public String urlAt(int port, String database, String query) {
 		return url(port, database, query);
+	}
+
+	/**
+	 * Milliseconds from {@code sinceNanos} (a {@link System#nanoTime()}) until a plain client's query through
+	 * PgBouncer succeeds in the database, polling every 50 ms for at most {@code limit}: when PgBouncer serves
+	 * again after an outage (it keeps its pool, and its failed-login state, per user and database).
+	 */
+	public long millisUntilPgBouncerServes(String database, long sinceNanos, Duration limit)
+			throws InterruptedException {
+		Properties properties = new Properties();
+		properties.setProperty("user", APP_USER);
+		properties.setProperty("password", APP_PASSWORD);
+		properties.setProperty("sslmode", "require");
+		properties.setProperty("connectTimeout", "2");
+		properties.setProperty("socketTimeout", "5");
+		String url = "jdbc:postgresql://localhost:" + pgbouncer().port() + "/" + database;
+		while (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos) < limit.toMillis()) {
+			try (Connection connection = new org.postgresql.Driver().connect(url, properties);
+					Statement statement = connection.createStatement()) {
+				statement.execute("SELECT 1");
+				break;
+			}
+			catch (SQLException ex) {
+				Thread.sleep(50);
+			}
+		}
+		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
 	}
 
 	static String url(int port, String database, String query) {
