@@ -7,13 +7,14 @@ import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.Locale;
 
+import dev.neonstarter.autoconfigure.resilience.NeonUnavailableException;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsException;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 
 /**
  * Names the cause of a failure to get or use a connection for people (the {@code neon} health's {@code error}):
  * {@code connection refused}, {@code timed out}, {@code authentication failed}, {@code TLS failed},
- * {@code unknown host}, followed by the driver's own message. Walks the cause chain, so HikariCP's "request
+ * {@code unknown host}, followed by the driver's own message; when a pool fails fast, why its endpoint is down. Walks the cause chain, so HikariCP's "request
  * timed out" shows the connection failure it carries. Driver and pool messages carry no credentials.
  */
 public final class NeonConnectionFailures {
@@ -25,6 +26,11 @@ public final class NeonConnectionFailures {
 	public static String describe(Throwable failure) {
 		Throwable timeout = null;
 		for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof NeonUnavailableException unavailable) {
+				// Failing fast: the endpoint monitor knows why (its cause is only the released wait), or the
+				// breaker is open.
+				return (unavailable.getLastFailure() != null) ? unavailable.getLastFailure() : unavailable.getMessage();
+			}
 			if (t instanceof NeonAuthenticationException
 					|| t instanceof SQLException sql && NeonAuthenticationException.isAuthenticationFailure(sql)) {
 				// HikariCP's timeout takes the SQLState of the failure it carries: show the driver's message.

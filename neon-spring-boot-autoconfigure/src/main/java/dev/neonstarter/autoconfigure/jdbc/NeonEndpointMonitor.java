@@ -227,8 +227,7 @@ public final class NeonEndpointMonitor {
 			return;
 		}
 		if (this.state == State.DOWN) {
-			this.downReason = failure.getMessage();
-			this.downCause = failure;
+			recordCause(failure);
 			return;
 		}
 		// One confirmation at a time; concurrent failures leave the decision to it.
@@ -253,9 +252,14 @@ public final class NeonEndpointMonitor {
 		markDown(failure);
 	}
 
-	private void markDown(SQLException failure) {
-		this.downReason = failure.getMessage();
+	/** Why the endpoint is down, named as the health shows it ({@link NeonConnectionFailures#describe}). */
+	private void recordCause(SQLException failure) {
+		this.downReason = NeonConnectionFailures.describe(failure);
 		this.downCause = failure;
+	}
+
+	private void markDown(SQLException failure) {
+		recordCause(failure);
 		if (this.state == State.DOWN) {
 			return;
 		}
@@ -362,8 +366,7 @@ public final class NeonEndpointMonitor {
 					connected();
 					return;
 				}
-				this.downReason = ex.getMessage();
-				this.downCause = ex;
+				recordCause(ex);
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Neon endpoint probe of " + this.poolName + " failed", ex);

@@ -15,6 +15,8 @@ public class NeonUnavailableException extends SQLTransientConnectionException {
 
 	private final boolean endpointDown;
 
+	private final String lastFailure;
+
 	public NeonUnavailableException(String poolName, Duration retryAfter) {
 		this(NeonResilienceAutoConfiguration.INSTANCE, poolName, retryAfter);
 	}
@@ -22,13 +24,14 @@ public class NeonUnavailableException extends SQLTransientConnectionException {
 	public NeonUnavailableException(String breakerName, String poolName, Duration retryAfter) {
 		this(retryAfter, "Neon database unavailable: the '" + breakerName + "' circuit breaker is open, so " + poolName
 				+ " fails fast instead of waiting for a connection; retry after about " + retryAfter.toSeconds()
-				+ " s", false);
+				+ " s", false, null);
 	}
 
-	private NeonUnavailableException(Duration retryAfter, String message, boolean endpointDown) {
+	private NeonUnavailableException(Duration retryAfter, String message, boolean endpointDown, String lastFailure) {
 		super(message, "08001");
 		this.retryAfter = retryAfter;
 		this.endpointDown = endpointDown;
+		this.lastFailure = lastFailure;
 	}
 
 	/**
@@ -40,12 +43,21 @@ public class NeonUnavailableException extends SQLTransientConnectionException {
 	public static NeonUnavailableException endpointDown(String poolName, Duration retryAfter, String reason) {
 		return new NeonUnavailableException(retryAfter, "Neon database unavailable: the endpoint of " + poolName
 				+ " is down, so it fails fast instead of waiting for a connection; retry after about "
-				+ retryAfter.toSeconds() + " s" + ((reason != null) ? " (last connection attempt: " + reason + ")" : ""), true);
+				+ retryAfter.toSeconds() + " s" + ((reason != null) ? " (last connection attempt: " + reason + ")" : ""), true,
+				reason);
 	}
 
 	/** Whether the pool's endpoint monitor refused (rather than an open circuit breaker). */
 	public boolean isEndpointDown() {
 		return this.endpointDown;
+	}
+
+	/**
+	 * Why the endpoint is down, e.g. {@code connection refused: ...}, when the endpoint monitor refused; else
+	 * {@code null}.
+	 */
+	public String getLastFailure() {
+		return this.lastFailure;
 	}
 
 	/** How long until the pool may serve again (the next probe, or the breaker's trial calls). */
