@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @DataJpaTest(properties = "DATABASE_URL=postgresql://nobody:secret@ep-unused-123456-pooler.us-east-2.aws.neon.tech/db")
 @AutoConfigureEmbeddedNeon
-class EmbeddedNeonDataJpaTests {
+class EmbeddedNeonDataJpaIntegrationTests {
 
 	@Autowired
 	DataSource dataSource;
