@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
@@ -162,7 +161,12 @@ final class AotCacheStartup {
 	}
 
 	/** One start: the process uptime Spring Boot logged when the application had started. */
-	record Run(String variant, int index, long uptimeMillis) {
+	record Run(String variant, int index, long uptimeMillis) implements Stats.Round {
+
+		@Override
+		public long millis() {
+			return this.uptimeMillis;
+		}
 
 	}
 
@@ -181,13 +185,7 @@ final class AotCacheStartup {
 
 		/** Per round, {@code variant} minus {@code baseline}: negative when the cache saves time. */
 		List<Long> roundDifferences(String variant, String baseline) {
-			Map<Integer, Long> baselines = this.runs.stream()
-				.filter((run) -> run.variant().equals(baseline))
-				.collect(Collectors.toMap(Run::index, Run::uptimeMillis));
-			return this.runs.stream()
-				.filter((run) -> run.variant().equals(variant) && baselines.containsKey(run.index()))
-				.map((run) -> run.uptimeMillis() - baselines.get(run.index()))
-				.toList();
+			return Stats.roundDifferences(this.runs, variant, baseline);
 		}
 
 	}

@@ -10,10 +10,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
-import java.util.stream.Collectors;
 
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.benchmarks.startup.StartupApp;
@@ -138,7 +136,12 @@ final class StartupComparison {
 	 * process's CPU time, classes loaded and bean definitions at that moment.
 	 */
 	record Run(String variant, int index, long jvmUptimeMillis, long springMillis, long cpuMillis, long classes,
-			long beans) {
+			long beans) implements Stats.Round {
+
+		@Override
+		public long millis() {
+			return this.jvmUptimeMillis;
+		}
 
 	}
 
@@ -197,18 +200,8 @@ final class StartupComparison {
 			return median(variant) / median(baseline);
 		}
 
-		/**
-		 * Per round, {@code variant}'s time minus {@code baseline}'s: the two started within seconds of each
-		 * other, so a drift of the machine's load over the run weighs on both.
-		 */
 		List<Long> roundDifferences(String variant, String baseline) {
-			Map<Integer, Long> baselines = this.runs.stream()
-				.filter((run) -> run.variant().equals(baseline))
-				.collect(Collectors.toMap(Run::index, Run::jvmUptimeMillis));
-			return this.runs.stream()
-				.filter((run) -> run.variant().equals(variant) && baselines.containsKey(run.index()))
-				.map((run) -> run.jvmUptimeMillis() - baselines.get(run.index()))
-				.toList();
+			return Stats.roundDifferences(this.runs, variant, baseline);
 		}
 
 		/** The median round difference and its 95 % interval, see {@link Stats#medianInterval}. */

@@ -1,11 +1,39 @@
 package dev.neonstarter.benchmarks;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Order statistics of small samples (nearest rank). */
 final class Stats {
 
 	private Stats() {
+	}
+
+	/** One start of a variant in one round of a paired comparison. */
+	interface Round {
+
+		String variant();
+
+		int index();
+
+		long millis();
+
+	}
+
+	/**
+	 * Per round, {@code variant}'s time minus {@code baseline}'s: the two started within seconds of each other, so
+	 * a drift of the machine's load over the run weighs on both.
+	 */
+	static List<Long> roundDifferences(List<? extends Round> runs, String variant, String baseline) {
+		Map<Integer, Long> baselines = runs.stream()
+			.filter((run) -> run.variant().equals(baseline))
+			.collect(Collectors.toMap(Round::index, Round::millis));
+		return runs.stream()
+			.filter((run) -> run.variant().equals(variant) && baselines.containsKey(run.index()))
+			.map((run) -> run.millis() - baselines.get(run.index()))
+			.toList();
 	}
 
 	static double median(Collection<? extends Number> values) {
