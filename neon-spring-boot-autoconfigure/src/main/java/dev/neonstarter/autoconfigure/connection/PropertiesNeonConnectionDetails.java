@@ -1,5 +1,7 @@
 package dev.neonstarter.autoconfigure.connection;
 
+import java.util.Objects;
+
 import dev.neonstarter.autoconfigure.NeonProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -115,7 +117,7 @@ public class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 			throw new NeonDataSourceUrlConflictException(neonSource.name, neon.host(), describe(dataSourceUrl));
 		}
 		boolean same = neon.toDirect().host().equalsIgnoreCase(other.toDirect().host()) && neon.port() == other.port()
-				&& java.util.Objects.equals(neon.database(), other.database());
+				&& Objects.equals(neon.database(), other.database());
 		if (!same) {
 			throw new NeonDataSourceUrlConflictException(neonSource.name, neon.host(),
 					other.host() + ":" + other.port() + "/" + other.database());

@@ -14,8 +14,9 @@ import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
 /**
  * Names the cause of a failure to get or use a connection for people (the {@code neon} health's {@code error}):
  * {@code connection refused}, {@code timed out}, {@code authentication failed}, {@code TLS failed},
- * {@code unknown host}, followed by the driver's own message; when a pool fails fast, why its endpoint is down. Walks the cause chain, so HikariCP's "request
- * timed out" shows the connection failure it carries. Driver and pool messages carry no credentials.
+ * {@code unknown host}, followed by the driver's own message; when a pool fails fast, why its endpoint is down.
+ * Walks the cause chain, so HikariCP's "request timed out" shows the connection failure it carries. Driver and
+ * pool messages carry no credentials.
  */
 public final class NeonConnectionFailures {
 
