@@ -2,7 +2,7 @@ package dev.neonstarter.existingapp;
 
 import javax.sql.DataSource;
 
-import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import dev.neonstarter.pool.NeonHikariDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.neonstarter.existingapp;
 
 import javax.sql.DataSource;
 
-import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.test.AutoConfigureEmbeddedNeon;
 import org.junit.jupiter.api.Test;
 

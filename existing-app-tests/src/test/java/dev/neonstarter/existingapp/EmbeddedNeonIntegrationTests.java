@@ -4,8 +4,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
-import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
+import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.test.AutoConfigureEmbeddedNeon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class EmbeddedNeonIntegrationTests {
 	DataSource dataSource;
 
 	@Autowired
-	@Qualifier(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE)
+	@Qualifier(NeonDataSources.DIRECT_BEAN_NAME)
 	NeonHikariDataSource direct;
 
 	@Autowired

@@ -1,9 +1,9 @@
 package dev.neonstarter.existingapp;
 
-import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
-import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.pool.NeonHikariDataSource;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,11 +48,11 @@ class JpaThroughPgBouncerIntegrationTests {
 	OwnerRepository repository;
 
 	@Autowired
-	@Qualifier(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE)
+	@Qualifier(NeonDataSources.POOLED_BEAN_NAME)
 	NeonHikariDataSource pooled;
 
 	@Autowired
-	@Qualifier(NeonDataSourceAutoConfiguration.DIRECT_DATA_SOURCE)
+	@Qualifier(NeonDataSources.DIRECT_BEAN_NAME)
 	NeonHikariDataSource direct;
 
 	@Test

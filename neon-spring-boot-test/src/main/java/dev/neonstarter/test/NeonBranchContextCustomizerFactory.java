@@ -3,7 +3,7 @@ package dev.neonstarter.test;
 import java.util.List;
 
 import dev.neonstarter.autoconfigure.api.NeonBranchConnection;
-import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
+import dev.neonstarter.jdbc.autoconfigure.NeonConnectionDetails;
 
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;

@@ -205,7 +205,7 @@ class KubernetesManifestsTests {
 
 	/** An environment variable name the starter reads, from its own constant. */
 	private static String starterConstant(String field) throws ReflectiveOperationException {
-		Field constant = Class.forName("dev.neonstarter.autoconfigure.connection.PropertiesNeonConnectionDetails")
+		Field constant = Class.forName("dev.neonstarter.jdbc.autoconfigure.PropertiesNeonConnectionDetails")
 			.getDeclaredField(field);
 		constant.setAccessible(true);
 		return (String) constant.get(null);

@@ -178,8 +178,8 @@ class NotesAotIntegrationTests {
 	@Test
 	void processingWritesTheStartersNativeImageHints() throws Exception {
 		for (AotProcessedApplication processed : List.of(processedForDev, processedForProd)) {
-			assertThat(processed.nativeImageMetadata()).contains("dev.neonstarter.autoconfigure.resilience.NeonTransientPredicate")
-				.contains("dev.neonstarter.autoconfigure.resilience.NeonUnavailablePredicate")
+			assertThat(processed.nativeImageMetadata()).contains("dev.neonstarter.resilience.NeonTransientPredicate")
+				.contains("dev.neonstarter.resilience.NeonUnavailablePredicate")
 				.contains("org.postgresql.ssl.DefaultJavaSSLFactory");
 		}
 		// The embedded database's binaries only where processing chose it.

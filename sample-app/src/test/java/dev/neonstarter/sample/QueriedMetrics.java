@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.neonstarter.autoconfigure.metrics.NeonMetricsAutoConfiguration;
+import dev.neonstarter.metrics.autoconfigure.NeonMetricsAutoConfiguration;
 
 /** The metric names the shipped alert rules and Grafana dashboard query, and those in an exposition. */
 final class QueriedMetrics {

@@ -6,9 +6,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
-import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
-import dev.neonstarter.autoconfigure.metrics.NeonMetricsAutoConfiguration;
+import dev.neonstarter.metrics.autoconfigure.NeonMetricsAutoConfiguration;
+import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.pool.NeonHikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -49,7 +49,7 @@ final class StarterApplication implements AutoCloseable {
 	}
 
 	NeonHikariDataSource pooledDataSource() {
-		return this.context.getBean(NeonDataSourceAutoConfiguration.POOLED_DATA_SOURCE, NeonHikariDataSource.class);
+		return this.context.getBean(NeonDataSources.POOLED_BEAN_NAME, NeonHikariDataSource.class);
 	}
 
 	/**
@@ -65,10 +65,10 @@ final class StarterApplication implements AutoCloseable {
 		Timer queries = registry.find(NeonMetricsAutoConfiguration.QUERIES)
 			.tags("pool", pooled.getPoolName(), "outcome", "success")
 			.timer();
-		if (pooled.getConnectionGuard() == null || !pooled.isObserved() || queries == null || queries.count() == 0
+		if (pooled.getConnectionGuard() == null || !pooled.queries().isObserved() || queries == null || queries.count() == 0
 				|| registry.find("hikaricp.connections").tag("pool", pooled.getPoolName()).gauge() == null) {
 			throw new IllegalStateException("The starter's pooled DataSource is not instrumented as expected: guard="
-					+ pooled.getConnectionGuard() + ", observed=" + pooled.isObserved() + ", neon.queries="
+					+ pooled.getConnectionGuard() + ", observed=" + pooled.queries().isObserved() + ", neon.queries="
 					+ ((queries != null) ? queries.count() : null));
 		}
 	}

@@ -1,7 +1,7 @@
 package dev.neonstarter.autoconfigure.api;
 
-import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
-import dev.neonstarter.autoconfigure.connection.NeonConnectionString;
+import dev.neonstarter.connection.NeonConnectionString;
+import dev.neonstarter.jdbc.autoconfigure.NeonConnectionDetails;
 
 /**
  * A Neon branch ready to connect to: its read-write endpoint has started and both connection strings are

@@ -1,6 +1,6 @@
 package dev.neonstarter.autoconfigure.testsupport;
 
-import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;

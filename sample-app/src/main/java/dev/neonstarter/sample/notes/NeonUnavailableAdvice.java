@@ -2,8 +2,8 @@ package dev.neonstarter.sample.notes;
 
 import java.time.Duration;
 
-import dev.neonstarter.autoconfigure.resilience.NeonTransientErrors;
-import dev.neonstarter.autoconfigure.resilience.NeonUnavailableException;
+import dev.neonstarter.connection.NeonUnavailableException;
+import dev.neonstarter.resilience.NeonTransientErrors;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;

@@ -3,7 +3,7 @@ package dev.neonstarter.sample.notes;
 import java.net.URI;
 import java.util.List;
 
-import dev.neonstarter.autoconfigure.resilience.NeonOperations;
+import dev.neonstarter.resilience.NeonOperations;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

@@ -1,0 +1,314 @@
+package dev.neonstarter.connection;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.postgresql.PGProperty;
+
+/**
+ * Parses libpq URIs and pgjdbc URLs into {@link NeonConnectionString}. Hand-written rather than
+ * {@code java.net.URI}, whose error messages echo the whole input, password included.
+ */
+final class ConnectionStringParser {
+
+	/** libpq parameter name to pgjdbc property name. */
+	private static final Map<String, String> LIBPQ_TO_PGJDBC = Map.ofEntries(Map.entry("sslmode", "sslmode"),
+			Map.entry("sslrootcert", "sslrootcert"), Map.entry("sslcert", "sslcert"), Map.entry("sslkey", "sslkey"),
+			Map.entry("sslpassword", "sslpassword"), Map.entry("channel_binding", "channelBinding"),
+			Map.entry("sslnegotiation", "sslNegotiation"), Map.entry("connect_timeout", "connectTimeout"),
+			Map.entry("application_name", "ApplicationName"), Map.entry("options", "options"));
+
+	/** Known libpq parameters the starter does not translate, and what to do instead. */
+	private static final Map<String, String> LIBPQ_WITHOUT_TRANSLATION = Map.ofEntries(
+			Map.entry("target_session_attrs", "pgjdbc's equivalent is targetServerType, e.g. targetServerType=primary"),
+			Map.entry("keepalives", "pgjdbc's equivalent is tcpKeepAlive=true"),
+			Map.entry("keepalives_idle", "pgjdbc has no equivalent; tcpKeepAlive=true uses the OS settings"),
+			Map.entry("keepalives_interval", "pgjdbc has no equivalent; tcpKeepAlive=true uses the OS settings"),
+			Map.entry("keepalives_count", "pgjdbc has no equivalent; tcpKeepAlive=true uses the OS settings"),
+			Map.entry("gssencmode", "pgjdbc's equivalent is gssEncMode"),
+			Map.entry("krbsrvname", "pgjdbc's equivalent is kerberosServerName"),
+			Map.entry("load_balance_hosts", "pgjdbc's equivalent is loadBalanceHosts=true"),
+			Map.entry("fallback_application_name", "use application_name"),
+			Map.entry("sslsni", "pgjdbc always sends SNI (which Neon routes by); remove it"),
+			Map.entry("sslcompression", "TLS compression is obsolete; remove it"),
+			Map.entry("sslcrl", "pgjdbc has no equivalent; remove it"),
+			Map.entry("passfile", "pgjdbc reads no password file; put the password in the URL or neon.password"),
+			Map.entry("service", "pgjdbc reads no service file; give host, port and database in the URL"),
+			Map.entry("hostaddr", "pgjdbc has no equivalent; put the address in the host part"),
+			Map.entry("tcp_user_timeout", "pgjdbc has no equivalent; socketTimeout limits reads instead"));
+
+	private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca",
+			"verify-full");
+
+	private static final Set<String> CHANNEL_BINDING_MODES = Set.of("disable", "prefer", "require");
+
+	private static final Set<String> SSL_NEGOTIATION_MODES = Set.of("postgres", "direct");
+
+	private ConnectionStringParser() {
+	}
+
+	static NeonConnectionString parse(String input) {
+		if (input == null || input.isBlank()) {
+			throw new InvalidNeonConnectionStringException("it is empty");
+		}
+		String text = input.strip();
+		boolean jdbc;
+		String rest;
+		if (text.regionMatches(true, 0, "jdbc:postgresql://", 0, 18)) {
+			jdbc = true;
+			rest = text.substring(18);
+		}
+		else if (text.regionMatches(true, 0, "postgresql://", 0, 13)) {
+			jdbc = false;
+			rest = text.substring(13);
+		}
+		else if (text.regionMatches(true, 0, "postgres://", 0, 11)) {
+			jdbc = false;
+			rest = text.substring(11);
+		}
+		else {
+			throw new InvalidNeonConnectionStringException("unsupported scheme '" + scheme(text)
+					+ "'; expected postgresql://, postgres:// or jdbc:postgresql://");
+		}
+		if (rest.indexOf('#') >= 0) {
+			throw new InvalidNeonConnectionStringException(
+					"it contains '#'; percent-encode it as %23 (in a password, for example)");
+		}
+		int queryStart = rest.indexOf('?');
+		String query = (queryStart >= 0) ? rest.substring(queryStart + 1) : "";
+		String beforeQuery = (queryStart >= 0) ? rest.substring(0, queryStart) : rest;
+
+		// The user info ends at the last '@' before the path, so a raw '@' in a password still parses.
+		int firstSlash = beforeQuery.indexOf('/');
+		String authorityAndMaybeMore = (firstSlash >= 0) ? beforeQuery.substring(0, firstSlash) : beforeQuery;
+		int at = authorityAndMaybeMore.lastIndexOf('@');
+		String userInfo = (at >= 0) ? authorityAndMaybeMore.substring(0, at) : null;
+		String afterUserInfo = beforeQuery.substring(at + 1);
+		int pathStart = afterUserInfo.indexOf('/');
+		String hostPort = (pathStart >= 0) ? afterUserInfo.substring(0, pathStart) : afterUserInfo;
+		String path = (pathStart >= 0) ? afterUserInfo.substring(pathStart + 1) : "";
+
+		String username = null;
+		String password = null;
+		if (userInfo != null) {
+			if (jdbc) {
+				throw new InvalidNeonConnectionStringException(
+						"jdbc:postgresql:// URLs cannot carry user:password@; use the user and password parameters"
+								+ " or neon.username / neon.password");
+			}
+			int colon = userInfo.indexOf(':');
+			username = decode((colon >= 0) ? userInfo.substring(0, colon) : userInfo, "user name");
+			password = (colon >= 0) ? decode(userInfo.substring(colon + 1), "password") : null;
+			if (username.isEmpty()) {
+				username = null;
+			}
+		}
+
+		String[] hostAndPort = parseHostPort(hostPort);
+		String host = hostAndPort[0];
+		int port = (hostAndPort[1] != null) ? parsePort(hostAndPort[1]) : NeonConnectionString.DEFAULT_PORT;
+
+		if (path.contains("/")) {
+			throw new InvalidNeonConnectionStringException("the database name must not contain '/'");
+		}
+		String database = path.isEmpty() ? null : decode(path, "database name");
+
+		Map<String, String> parameters = new LinkedHashMap<>();
+		if (!query.isEmpty()) {
+			for (String pair : query.split("&")) {
+				if (pair.isEmpty()) {
+					continue;
+				}
+				int equals = pair.indexOf('=');
+				String rawName = (equals >= 0) ? pair.substring(0, equals) : pair;
+				String name = decode(rawName, "parameter name");
+				boolean secret = name.toLowerCase(Locale.ROOT).contains("password");
+				String value = (equals >= 0) ? decode(pair.substring(equals + 1), secret ? "password" : name) : "";
+				if (name.equals("user")) {
+					username = value.isEmpty() ? username : value;
+				}
+				else if (name.equals("password")) {
+					password = value;
+				}
+				else if (!jdbc && name.equals("dbname")) {
+					database = value.isEmpty() ? database : value;
+				}
+				else {
+					String pgjdbcName = jdbc ? name : LIBPQ_TO_PGJDBC.getOrDefault(name, name);
+					checkKnown(name, pgjdbcName, jdbc);
+					checkValue(pgjdbcName, name, value);
+					parameters.put(pgjdbcName, value);
+				}
+			}
+		}
+		return NeonConnectionString.of(host, port, database, username, password, parameters);
+	}
+
+	private static String[] parseHostPort(String hostPort) {
+		if (hostPort.isEmpty()) {
+			throw new InvalidNeonConnectionStringException("no host is given");
+		}
+		if (hostPort.indexOf(',') >= 0) {
+			throw new InvalidNeonConnectionStringException(
+					"it lists several hosts; give one endpoint (use neon.direct-url for the direct endpoint)");
+		}
+		if (hostPort.startsWith("[")) {
+			int close = hostPort.indexOf(']');
+			if (close < 0) {
+				throw new InvalidNeonConnectionStringException("an IPv6 host is missing its closing ']'");
+			}
+			String host = hostPort.substring(1, close);
+			if (host.isEmpty()) {
+				throw new InvalidNeonConnectionStringException("no host is given");
+			}
+			String after = hostPort.substring(close + 1);
+			if (after.isEmpty()) {
+				return new String[] { host, null };
+			}
+			if (!after.startsWith(":")) {
+				throw new InvalidNeonConnectionStringException("unexpected text after the IPv6 host");
+			}
+			return new String[] { host, after.substring(1) };
+		}
+		int colon = hostPort.indexOf(':');
+		if (colon >= 0 && hostPort.indexOf(':', colon + 1) >= 0) {
+			throw new InvalidNeonConnectionStringException("an IPv6 host must be written in brackets, e.g. [::1]");
+		}
+		String host = (colon >= 0) ? hostPort.substring(0, colon) : hostPort;
+		if (host.isEmpty()) {
+			throw new InvalidNeonConnectionStringException("no host is given");
+		}
+		for (int i = 0; i < host.length(); i++) {
+			char c = host.charAt(i);
+			if (!(Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_')) {
+				throw new InvalidNeonConnectionStringException("the host contains '" + c
+						+ "', which is not allowed in a host name (is a password not percent-encoded?)");
+			}
+		}
+		return new String[] { host, (colon >= 0) ? hostPort.substring(colon + 1) : null };
+	}
+
+	private static int parsePort(String text) {
+		if (text.isEmpty()) {
+			throw new InvalidNeonConnectionStringException("the port is empty");
+		}
+		if (text.length() <= 5 && text.chars().allMatch(Character::isDigit)) {
+			int port = Integer.parseInt(text);
+			if (port >= 1 && port <= 65535) {
+				return port;
+			}
+		}
+		// Text after ':' that is not a number may be part of a password with an unencoded '/': never echo it.
+		String shown = text.chars().allMatch(Character::isDigit) ? " '" + text + "'" : "";
+		throw new InvalidNeonConnectionStringException("the port" + shown + " is not a number between 1 and 65535"
+				+ (shown.isEmpty() ? " (if the password contains '/', '@' or ':', percent-encode them)" : ""));
+	}
+
+	private static void checkKnown(String givenName, String pgjdbcName, boolean jdbc) {
+		if (PGProperty.forName(pgjdbcName) == null) {
+			String suggestion = suggestion(givenName);
+			throw new UnknownConnectionParameterException("unknown parameter '" + givenName + "'"
+					+ ((suggestion != null) ? " (" + suggestion + ")" : "") + "; supported are "
+					+ (jdbc ? "" : "the libpq parameters " + String.join(", ", LIBPQ_TO_PGJDBC.keySet()) + " and ")
+					+ "pgjdbc connection properties (e.g. prepareThreshold, socketTimeout)", null, givenName,
+					suggestion);
+		}
+	}
+
+	/** What to write instead of an unknown parameter, when there is something to say. */
+	static String suggestion(String givenName) {
+		String libpq = LIBPQ_WITHOUT_TRANSLATION.get(givenName);
+		if (libpq != null) {
+			return libpq;
+		}
+		for (PGProperty property : PGProperty.values()) {
+			if (property.getName().equalsIgnoreCase(givenName) || property.getName()
+				.equalsIgnoreCase(givenName.replace("_", ""))) {
+				return "pgjdbc spells it '" + property.getName() + "'";
+			}
+		}
+		return null;
+	}
+
+	private static void checkValue(String pgjdbcName, String givenName, String value) {
+		switch (pgjdbcName) {
+			case "sslmode" -> checkOneOf(givenName, value, SSL_MODES);
+			case "channelBinding" -> checkOneOf(givenName, value, CHANNEL_BINDING_MODES);
+			case "sslNegotiation" -> checkOneOf(givenName, value, SSL_NEGOTIATION_MODES);
+			case "connectTimeout" -> {
+				if (value.isEmpty() || value.length() > 6 || !value.chars().allMatch(Character::isDigit)) {
+					throw new InvalidNeonConnectionStringException(
+							"parameter '" + givenName + "' must be a whole number of seconds, not '" + value + "'");
+				}
+			}
+			default -> {
+			}
+		}
+	}
+
+	private static void checkOneOf(String name, String value, Set<String> allowed) {
+		if (!allowed.contains(value)) {
+			throw new InvalidNeonConnectionStringException("parameter '" + name + "' must be one of "
+					+ String.join(", ", allowed.stream().sorted().toList()) + ", not '" + value + "'");
+		}
+	}
+
+	private static String scheme(String text) {
+		int colon = text.indexOf(':');
+		String scheme = (colon >= 0) ? text.substring(0, colon) : "";
+		if (scheme.equalsIgnoreCase("jdbc")) {
+			int second = text.indexOf(':', colon + 1);
+			scheme = (second >= 0) ? text.substring(0, second) : text.substring(0, Math.min(text.length(), 20));
+		}
+		// Without a scheme the input may be anything, a bare password included: show nothing of it.
+		if (scheme.isEmpty() || scheme.length() > 20 || !scheme.chars().allMatch((c) -> Character.isLetterOrDigit(c)
+				|| c == ':' || c == '+' || c == '.' || c == '-')) {
+			return "(none)";
+		}
+		return scheme;
+	}
+
+	/** Strict percent-decoding: '+' stays '+', as in libpq; bad escapes are errors. */
+	private static String decode(String text, String what) {
+		if (text.indexOf('%') < 0) {
+			return text;
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '%') {
+				if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0
+						|| Character.digit(text.charAt(i + 2), 16) < 0) {
+					throw new InvalidNeonConnectionStringException(
+							"the " + what + " contains a '%' that is not followed by two hex digits");
+				}
+				out.write(Character.digit(text.charAt(i + 1), 16) * 16 + Character.digit(text.charAt(i + 2), 16));
+				i += 2;
+			}
+			else {
+				int codePoint = text.codePointAt(i);
+				byte[] bytes = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
+				out.write(bytes, 0, bytes.length);
+				i += Character.charCount(codePoint) - 1;
+			}
+		}
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(out.toByteArray()))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new InvalidNeonConnectionStringException("the " + what + " is not valid percent-encoded UTF-8");
+		}
+	}
+
+}

@@ -1,0 +1,104 @@
+package dev.neonstarter.health.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import dev.neonstarter.health.NeonPoolHealthIndicator;
+import dev.neonstarter.health.NeonReplicaHealthIndicator;
+import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.pool.NeonHikariDataSource;
+import dev.neonstarter.replica.NeonReplicaFallbacks;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The {@code neon} health contributor, with components {@code pooled}, {@code direct} and, with a read
+ * replica, {@code replica}, in place of Spring Boot's {@code db} indicator for the Neon DataSources; and
+ * {@code neon} in the readiness group.
+ */
+@AutoConfiguration(after = { NeonDataSourceAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class,
+		AvailabilityProbesAutoConfiguration.class })
+@ConditionalOnClass(HealthContributor.class)
+@ConditionalOnBean(NeonDataSources.class)
+@ConditionalOnEnabledHealthIndicator("neon")
+@EnableConfigurationProperties(NeonHealthProperties.class)
+public final class NeonHealthContributorAutoConfiguration {
+
+	/** The contributor's name under /actuator/health. */
+	public static final String CONTRIBUTOR_NAME = "neon";
+
+	@Bean
+	CompositeHealthContributor neonHealthContributor(NeonDataSources pools,
+			ObjectProvider<NeonReplicaFallbacks> fallbacks, NeonHealthProperties properties) {
+		NeonPoolHealthIndicator.Settings settings = properties.toSettings();
+		Map<String, HealthContributor> components = new LinkedHashMap<>();
+		components.put("pooled", new NeonPoolHealthIndicator(pools.pooled(), settings));
+		components.put("direct", new NeonPoolHealthIndicator(pools.direct(), settings));
+		NeonHikariDataSource replica = pools.replica();
+		if (replica != null) {
+			components.put("replica", new NeonReplicaHealthIndicator(new NeonPoolHealthIndicator(replica, settings),
+					fallbacks.getObject()));
+		}
+		return CompositeHealthContributor.fromMap(components);
+	}
+
+	/**
+	 * Removes Spring Boot's {@code db} contributor when the Neon pools are the only DataSources: {@code neon}
+	 * reports on them with a timeout and without waking the compute, and two indicators for one database
+	 * would disagree.
+	 */
+	@Bean
+	static SmartInitializingSingleton neonReplacesDbHealthContributor(ListableBeanFactory beanFactory,
+			ObjectProvider<HealthContributorRegistry> registry) {
+		return () -> {
+			Set<String> dataSources = Set.of(beanFactory.getBeanNamesForType(DataSource.class, false, false));
+			Set<String> neon = Set.of(NeonDataSources.POOLED_BEAN_NAME,
+					NeonDataSources.DIRECT_BEAN_NAME,
+					NeonDataSources.REPLICA_BEAN_NAME,
+					NeonDataSources.ROUTING_BEAN_NAME);
+			if (neon.containsAll(dataSources)) {
+				registry.ifAvailable((contributors) -> {
+					if (contributors.getContributor("db") != null) {
+						contributors.unregisterContributor("db");
+					}
+				});
+			}
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthEndpointGroupsPostProcessor.class)
+	@ConditionalOnBooleanProperty(name = "neon.health.readiness", matchIfMissing = true)
+	static class ReadinessConfiguration {
+
+		@Bean
+		static NeonReadinessGroupPostProcessor neonReadinessGroupPostProcessor(Environment environment) {
+			// An application that lists the readiness group's members itself keeps exactly that list.
+			boolean configured = environment.containsProperty("management.endpoint.health.group.readiness.include");
+			return new NeonReadinessGroupPostProcessor(configured ? null : CONTRIBUTOR_NAME);
+		}
+
+	}
+
+}

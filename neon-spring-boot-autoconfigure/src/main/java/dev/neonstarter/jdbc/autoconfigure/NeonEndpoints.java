@@ -1,0 +1,244 @@
+package dev.neonstarter.jdbc.autoconfigure;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+
+import dev.neonstarter.connection.InvalidNeonConnectionStringException;
+import dev.neonstarter.connection.NeonConnectionString;
+import dev.neonstarter.connection.NeonPoolerEndpointException;
+import dev.neonstarter.connection.NeonSslMode;
+import dev.neonstarter.pool.NeonEndpoint;
+import dev.neonstarter.pool.NeonHikariDataSource;
+import dev.neonstarter.ssl.NeonTlsPolicy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.StringUtils;
+
+/**
+ * The endpoint pipeline, run once: from the {@link NeonConnectionDetails} to the {@link NeonEndpoint} of each
+ * pool (pooled, direct, optional read replica), with the TLS policy and the pooler's rules applied. Every
+ * endpoint rule lives here: the direct endpoint is never the pooler ({@link #requireDirect}), the pooler rejects
+ * some startup parameters ({@link #checkPoolerParameters}), credentials default to the primary's
+ * ({@link #withDefaultCredentials}); and once binding has run, {@link #checkBound} reads what
+ * {@code neon.*.hikari.*} changed.
+ */
+final class NeonEndpoints {
+
+	/**
+	 * pgjdbc properties that become startup parameters PgBouncer rejects ("unsupported startup parameter"):
+	 * Neon's pooler accepts only client_encoding, datestyle, timezone, standard_conforming_strings and
+	 * application_name.
+	 */
+	static final List<String> REJECTED_BY_POOLER = List.of("options", "currentSchema");
+
+	private static final Log logger = LogFactory.getLog(NeonEndpoints.class);
+
+	private final NeonEndpoint pooled;
+
+	private final NeonEndpoint direct;
+
+	private final @Nullable NeonEndpoint replica;
+
+	NeonEndpoints(NeonConnectionDetails details, NeonProperties properties) {
+		requireDirect("The direct connection of " + details, details.getDirect());
+		// Service connections (containers, Spring Boot's JdbcConnectionDetails) say in their URL how to use TLS.
+		NeonProperties.Ssl ssl = details.isSslConfiguredByProperties() ? properties.getSsl() : new NeonProperties.Ssl();
+		NeonTlsPolicy.Decision pooledTls = tls(details.getPooled(), ssl);
+		NeonTlsPolicy.Decision directTls = tls(details.getDirect(), ssl);
+		NeonConnectionString configuredReplica = details.getReadReplica();
+		if (configuredReplica == null) {
+			configuredReplica = readReplica(properties, details.getPooled());
+		}
+		// The replica always comes from neon.read-replica.url, so neon.ssl.* applies to it.
+		NeonTlsPolicy.Decision replicaTls = (configuredReplica != null) ? tls(configuredReplica, properties.getSsl())
+				: null;
+		logTlsUpgrade(pooledTls, directTls, replicaTls);
+		NeonConnectionString pooledConnection = withPreparedStatements(pooledTls.connection(), properties);
+		NeonConnectionString directConnection = directTls.connection();
+		boolean pooledThroughPooler = pooledConnection.isPooledEndpoint()
+				|| !sameServer(pooledConnection, directConnection);
+		if (pooledThroughPooler) {
+			checkPoolerParameters(pooledConnection.parameters().keySet(), "the pooled connection");
+			if (!pooledConnection.isNeonHost()
+					&& properties.getPooled().getPreparedStatements() == NeonProperties.PreparedStatements.SERVER) {
+				warnUnknownPooler(pooledConnection);
+			}
+		}
+		this.pooled = new NeonEndpoint(pooledConnection, pooledTls, pooledThroughPooler);
+		this.direct = new NeonEndpoint(directConnection, directTls, false);
+		if (replicaTls != null) {
+			// A replica's pooled endpoint is a PgBouncer like the primary's, so it gets the same statement mode.
+			NeonConnectionString replicaConnection = withPreparedStatements(replicaTls.connection(), properties);
+			if (replicaConnection.isPooledEndpoint()) {
+				checkPoolerParameters(replicaConnection.parameters().keySet(), NeonProperties.READ_REPLICA_URL);
+			}
+			this.replica = new NeonEndpoint(replicaConnection, replicaTls, replicaConnection.isPooledEndpoint());
+		}
+		else {
+			this.replica = null;
+		}
+	}
+
+	NeonEndpoint pooled() {
+		return this.pooled;
+	}
+
+	NeonEndpoint direct() {
+		return this.direct;
+	}
+
+	/** The read replica's endpoint, or {@code null} when none is configured. */
+	@Nullable NeonEndpoint replica() {
+		return this.replica;
+	}
+
+	/**
+	 * Checks a pool once {@code neon.*.hikari.*} is bound, which may have replaced the URL the pool was built with
+	 * ({@code jdbc-url}) or added driver properties ({@code data-source-properties}): the pooler still gets no
+	 * startup parameter it rejects, the direct pool is still not on the pooler, and the pool's endpoint says what
+	 * it now connects to (the sslmode included), so later checks and diagnostics read the truth.
+	 * @param prefix the pool's {@code neon.*.hikari} prefix, for messages
+	 * @param direct whether this is the direct pool
+	 */
+	static void checkBound(NeonHikariDataSource dataSource, String prefix, boolean direct) {
+		NeonEndpoint endpoint = dataSource.getEndpoint();
+		Properties driverProperties = dataSource.getDataSourceProperties();
+		if (endpoint.throughPooler()) {
+			checkPoolerParameters(driverProperties.keySet(), prefix + ".data-source-properties");
+		}
+		NeonConnectionString connection = endpoint.connection();
+		if (!Objects.equals(dataSource.getJdbcUrl(), connection.toJdbcUrl())) {
+			connection = boundUrl(dataSource.getJdbcUrl(), connection);
+			if (direct) {
+				requireDirect(prefix + ".jdbc-url", connection);
+			}
+		}
+		NeonSslMode boundMode = NeonSslMode.of(driverProperties.getProperty("sslmode"));
+		if (connection != endpoint.connection() || boundMode != endpoint.tls().mode()) {
+			NeonTlsPolicy.Decision tls = new NeonTlsPolicy.Decision(connection, endpoint.tls().modeInUrl(), boundMode,
+					endpoint.tls().upgraded());
+			dataSource.setEndpoint(new NeonEndpoint(connection, tls, endpoint.throughPooler()));
+		}
+	}
+
+	/**
+	 * The rule that Flyway, session features and the direct pool need a direct endpoint: Neon's pooler runs
+	 * PgBouncer in transaction mode, which holds neither advisory locks nor session state.
+	 * @param source what gave the connection string, for the message
+	 */
+	static void requireDirect(String source, NeonConnectionString connection) {
+		if (connection.isPooledEndpoint()) {
+			throw new NeonPoolerEndpointException(source, connection);
+		}
+	}
+
+	/**
+	 * The pooler rejects startup parameters other than a handful; pgjdbc sends some driver properties as
+	 * startup parameters.
+	 * @param source what gave the parameters, for the message
+	 */
+	static void checkPoolerParameters(Iterable<?> parameterNames, String source) {
+		for (Object name : parameterNames) {
+			if (REJECTED_BY_POOLER.contains(String.valueOf(name))) {
+				throw new InvalidNeonConnectionStringException("parameter '" + name + "' would be sent as a startup"
+						+ " parameter, which Neon's pooler (PgBouncer) rejects; set it on the role instead (ALTER ROLE"
+						+ " ... SET search_path = ...), or give it only in neon.direct-url for the direct endpoint",
+						source);
+			}
+		}
+	}
+
+	/**
+	 * Credentials of a second endpoint (direct, replica): a connection string without a user takes the primary's
+	 * (Neon's endpoints of one branch share its roles); then {@code neon.username}/{@code neon.password} override
+	 * them as they do for the primary.
+	 */
+	static NeonConnectionString withDefaultCredentials(NeonConnectionString connection, NeonConnectionString primary,
+			NeonProperties properties) {
+		NeonConnectionString result = (connection.username() == null)
+				? connection.withCredentials(primary.username(), primary.password()) : connection;
+		return result.withCredentials(blankToNull(properties.getUsername()), blankToNull(properties.getPassword()));
+	}
+
+	/**
+	 * The read replica from {@code neon.read-replica.url}, or {@code null}: a direct Neon host becomes its
+	 * {@code -pooler} host, and credentials default as for any second endpoint.
+	 */
+	static @Nullable NeonConnectionString readReplica(NeonProperties properties, NeonConnectionString primary) {
+		String url = properties.getReadReplica().getUrl();
+		if (!StringUtils.hasText(url)) {
+			return null;
+		}
+		NeonConnectionString replica;
+		try {
+			replica = NeonConnectionString.parse(url);
+		}
+		catch (InvalidNeonConnectionStringException ex) {
+			throw ex.withSource(NeonProperties.READ_REPLICA_URL);
+		}
+		return withDefaultCredentials(replica, primary, properties).toPooled();
+	}
+
+	static @Nullable String blankToNull(@Nullable String value) {
+		return StringUtils.hasText(value) ? value : null;
+	}
+
+	private static NeonTlsPolicy.Decision tls(NeonConnectionString connection, NeonProperties.Ssl ssl) {
+		return NeonTlsPolicy.apply(connection, ssl.getMode(), ssl.getRootCert());
+	}
+
+	/** A URL set by binding, read as a connection string; the one built from configuration if it is not one. */
+	private static NeonConnectionString boundUrl(String jdbcUrl, NeonConnectionString configured) {
+		try {
+			return NeonConnectionString.parse(jdbcUrl);
+		}
+		catch (InvalidNeonConnectionStringException ex) {
+			return configured;
+		}
+	}
+
+	/**
+	 * Neon's pooler tracks protocol-level prepared statements (PgBouncer 1.22 with max_prepared_statements set);
+	 * another pooler may not, and nothing a client can ask tells reliably (PgBouncer's settings are only on its
+	 * admin console), so the starter warns instead of checking.
+	 */
+	private static void warnUnknownPooler(NeonConnectionString pooled) {
+		logger.warn("The pooled endpoint " + pooled.host() + ":" + pooled.port() + " is not a Neon host and differs"
+				+ " from the direct one, so the starter takes it for a pooler in transaction mode."
+				+ " neon.pooled.prepared-statements=server needs a pooler that tracks protocol-level prepared"
+				+ " statements (PgBouncer 1.21+ with max_prepared_statements > 0, as Neon's). One that does not can"
+				+ " bind a statement to another client's prepared statement of the same name, so that wrong SQL"
+				+ " runs, not just fails. Set neon.pooled.prepared-statements=disabled unless your pooler tracks"
+				+ " them");
+	}
+
+	private static NeonConnectionString withPreparedStatements(NeonConnectionString connection,
+			NeonProperties properties) {
+		return (properties.getPooled().getPreparedStatements() == NeonProperties.PreparedStatements.DISABLED)
+				? connection.withParameter("prepareThreshold", "0") : connection;
+	}
+
+	private static void logTlsUpgrade(NeonTlsPolicy.@Nullable Decision... decisions) {
+		NeonTlsPolicy.Decision shown = Arrays.stream(decisions)
+			.filter((decision) -> decision != null && decision.upgraded())
+			.findFirst()
+			.orElse(null);
+		if (shown != null) {
+			logger.info("Neon host: using sslmode=verify-full"
+					+ ((shown.modeInUrl() != null) ? " instead of the URL's sslmode=" + shown.modeInUrl().value() : "")
+					+ ", verified against " + (shown.connection().parameter("sslrootcert") != null
+							? "the root certificate " + shown.connection().parameter("sslrootcert")
+							: "the JDK trust store")
+					+ "; set neon.ssl.mode to choose another mode");
+		}
+	}
+
+	private static boolean sameServer(NeonConnectionString a, NeonConnectionString b) {
+		return a.host().equalsIgnoreCase(b.host()) && a.port() == b.port();
+	}
+
+}

@@ -1,0 +1,28 @@
+package dev.neonstarter.pool;
+
+import java.sql.SQLException;
+
+/**
+ * Consulted by a Neon pool around each {@link java.sql.Connection} acquisition: may refuse before HikariCP is
+ * asked (fail fast while the database is known to be down), and is told how each acquisition ended.
+ */
+public interface ConnectionGuard {
+
+	/**
+	 * Called before a connection is requested from the pool.
+	 * @throws SQLException to refuse at once
+	 */
+	void beforeAcquire() throws SQLException;
+
+	/** A connection was obtained. */
+	void acquired(long nanos);
+
+	/** Obtaining a connection failed, or a connection failed in use (then {@code nanos} is 0). */
+	void failed(long nanos, SQLException failure);
+
+	/** A short description of the guard's state for health details (e.g. a breaker's state), or {@code null}. */
+	default String state() {
+		return null;
+	}
+
+}

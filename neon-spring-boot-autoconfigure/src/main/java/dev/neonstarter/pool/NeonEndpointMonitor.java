@@ -1,0 +1,496 @@
+package dev.neonstarter.pool;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import dev.neonstarter.connection.NeonConnectionFailures;
+import dev.neonstarter.connection.NeonUnavailableException;
+import dev.neonstarter.query.StatementWatch;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Whether a pool's endpoint is up, learned from the pool's own physical connection attempts (those HikariCP
+ * makes in the background included). A definite connection-level failure marks it {@link State#DOWN} at once:
+ * from then on the pool refuses callers with {@link NeonUnavailableException} and releases the callers already
+ * waiting in HikariCP's queue, and one background thread probes the endpoint with a single short connection
+ * attempt at a time, {@code probe-interval-min} apart, doubling up to {@code probe-interval-max}. The first
+ * successful connection (the pool's or the probe's) marks it {@link State#UP} again. Nothing runs while the
+ * endpoint is up.
+ * <p>
+ * Not failures: a slow connection that succeeds (a compute waking from suspend), a refused login (SQLState
+ * 28xxx) or an unverifiable certificate (configuration errors a probe cannot fix), an interrupted attempt.
+ */
+public final class NeonEndpointMonitor implements StatementWatch {
+
+	/** What the pool's connection attempts say about its endpoint. */
+	public enum State {
+
+		/** Connections can be made (or none has failed yet). */
+		UP,
+
+		/** The last physical connection attempt failed at the connection level. */
+		DOWN
+
+	}
+
+	private static final Log logger = LogFactory.getLog(NeonEndpointMonitor.class);
+
+	private static final int WAITING = 0;
+
+	private static final int INTERRUPTING = 1;
+
+	private static final int INTERRUPTED = 2;
+
+	private static final int DONE = 3;
+
+	private volatile String poolName;
+
+	private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
+
+	private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+
+	private final Object lock = new Object();
+
+	private volatile boolean enabled = true;
+
+	private volatile Duration probeConnectTimeout = Duration.ofSeconds(2);
+
+	private volatile Duration probeIntervalMin = Duration.ofMillis(200);
+
+	private volatile Duration probeIntervalMax = Duration.ofSeconds(1);
+
+	private volatile Duration stallTimeout = Duration.ofSeconds(5);
+
+	private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean watching = new AtomicBoolean();
+
+	private final AtomicBoolean confirming = new AtomicBoolean();
+
+	private volatile State state = State.UP;
+
+	private volatile Instant lastTransition;
+
+	private volatile String downReason;
+
+	private volatile SQLException downCause;
+
+	private volatile Probe probe;
+
+	private Thread prober;
+
+	private boolean closed;
+
+	NeonEndpointMonitor(String poolName) {
+		this.poolName = poolName;
+	}
+
+	/** One physical connection attempt with the probe's connect timeout, closed at once. */
+	@FunctionalInterface
+	interface Probe {
+
+		/**
+		 * @param validate whether to also run the driver's validation (an empty query): through a pooler
+		 * only that reaches the server
+		 */
+		void connect(Duration connectTimeout, boolean validate) throws SQLException;
+
+	}
+
+	/**
+	 * The monitor's settings ({@code neon.monitor.*}).
+	 * @param enabled whether a definite connection failure marks the endpoint down
+	 * @param probeConnectTimeout the probe's connect and login timeout
+	 * @param probeIntervalMin the first pause between probes
+	 * @param probeIntervalMax the longest pause between probes
+	 * @param stallTimeout how long a statement may wait before the endpoint is probed (zero: not watched)
+	 */
+	public record Settings(boolean enabled, Duration probeConnectTimeout, Duration probeIntervalMin,
+			Duration probeIntervalMax, Duration stallTimeout) {
+	}
+
+	/** Applies the settings. */
+	public void configure(Settings settings) {
+		this.probeConnectTimeout = settings.probeConnectTimeout();
+		this.probeIntervalMin = settings.probeIntervalMin();
+		this.probeIntervalMax = settings.probeIntervalMax();
+		this.stallTimeout = settings.stallTimeout();
+		this.enabled = settings.enabled();
+		if (!this.enabled) {
+			connected();
+		}
+	}
+
+	void rename(String poolName) {
+		this.poolName = poolName;
+	}
+
+	void setProbe(Probe probe) {
+		this.probe = probe;
+	}
+
+	public String poolName() {
+		return this.poolName;
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public State state() {
+		return this.state;
+	}
+
+	/** When the state last changed, or {@code null} if it never did. */
+	public Instant lastTransition() {
+		return this.lastTransition;
+	}
+
+	/** Why the endpoint is down (the failed attempt's message), or {@code null} while it is up. */
+	public String downReason() {
+		return (this.state == State.DOWN) ? this.downReason : null;
+	}
+
+	/** The failure that marked the endpoint down (or the last probe's), or {@code null} while it is up. */
+	public SQLException downCause() {
+		return (this.state == State.DOWN) ? this.downCause : null;
+	}
+
+	/**
+	 * Called with the new state on every transition: before the pool serves again on {@code UP}, after it
+	 * started refusing on {@code DOWN}. Listeners must be quick; they run on the thread that saw the outcome.
+	 */
+	public void onTransition(Consumer<State> listener) {
+		this.listeners.add(listener);
+	}
+
+	/** How long a refused caller should wait before trying again (whole seconds, as HTTP's Retry-After). */
+	public Duration retryAfter() {
+		return Duration.ofSeconds(Math.max(1, (this.probeIntervalMax.toMillis() + 999) / 1000));
+	}
+
+	/** Throws {@link NeonUnavailableException} while the endpoint is down. */
+	void checkAvailable() throws NeonUnavailableException {
+		if (this.state == State.DOWN) {
+			throw unavailable();
+		}
+	}
+
+	NeonUnavailableException unavailable() {
+		return NeonUnavailableException.endpointDown(this.poolName, retryAfter(), this.downReason);
+	}
+
+	/** A physical connection was made. */
+	void connected() {
+		if (this.state == State.UP) {
+			return;
+		}
+		synchronized (this.lock) {
+			if (this.state == State.UP) {
+				return;
+			}
+			// Listeners first (the breaker closes), then callers are let through.
+			notifyListeners(State.UP);
+			this.lastTransition = Instant.now();
+			this.state = State.UP;
+			if (this.prober != null) {
+				this.prober.interrupt();
+				this.prober = null;
+			}
+		}
+		logger.info("Neon endpoint of " + this.poolName + " is up again: serving connections");
+	}
+
+	/**
+	 * A physical connection attempt failed. If the failure says the endpoint is unreachable, one probe
+	 * confirms it (a refused or failing endpoint answers it in milliseconds; a single connection reset by the
+	 * network does not take the endpoint down), then the endpoint is marked down.
+	 */
+	void connectFailed(SQLException failure) {
+		if (!this.enabled || !NeonConnectionFailures.isEndpointDown(failure)) {
+			return;
+		}
+		if (this.state == State.DOWN) {
+			recordCause(failure);
+			return;
+		}
+		// One confirmation at a time; concurrent failures leave the decision to it.
+		if (!this.confirming.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			Probe current = this.probe;
+			if (current != null) {
+				current.connect(this.probeConnectTimeout, false);
+				return;
+			}
+		}
+		catch (SQLException confirmation) {
+			if (!NeonConnectionFailures.isEndpointDown(confirmation)) {
+				return;
+			}
+		}
+		finally {
+			this.confirming.set(false);
+		}
+		markDown(failure);
+	}
+
+	/** Why the endpoint is down, named as the health shows it ({@link NeonConnectionFailures#describe}). */
+	private void recordCause(SQLException failure) {
+		this.downReason = NeonConnectionFailures.describe(failure);
+		this.downCause = failure;
+	}
+
+	private void markDown(SQLException failure) {
+		recordCause(failure);
+		if (this.state == State.DOWN) {
+			return;
+		}
+		synchronized (this.lock) {
+			if (this.state == State.DOWN || this.closed) {
+				return;
+			}
+			this.lastTransition = Instant.now();
+			this.state = State.DOWN;
+			startProber();
+		}
+		logger.warn("Neon endpoint of " + this.poolName + " is down, failing fast until a probe connects again: "
+				+ failure.getMessage());
+		releaseWaiters();
+		notifyListeners(State.DOWN);
+	}
+
+	/** Stops probing for good (the pool is closed). */
+	void close() {
+		synchronized (this.lock) {
+			this.closed = true;
+			if (this.prober != null) {
+				this.prober.interrupt();
+				this.prober = null;
+			}
+		}
+	}
+
+	/**
+	 * Registers the current thread as waiting for a connection, to be released (interrupted) if the endpoint
+	 * goes down meanwhile. Pair with {@link #exit(Waiter)}.
+	 */
+	Waiter enter() {
+		Waiter waiter = new Waiter(Thread.currentThread());
+		this.waiters.add(waiter);
+		return waiter;
+	}
+
+	/**
+	 * Unregisters the waiter; returns whether this monitor interrupted it, in which case the interrupt it
+	 * caused has been cleared.
+	 */
+	boolean exit(Waiter waiter) {
+		this.waiters.remove(waiter);
+		if (waiter.state.compareAndSet(WAITING, DONE)) {
+			return false;
+		}
+		while (waiter.state.get() != INTERRUPTED) {
+			Thread.onSpinWait();
+		}
+		Thread.interrupted();
+		return true;
+	}
+
+	private void releaseWaiters() {
+		for (Waiter waiter : this.waiters) {
+			if (waiter.state.compareAndSet(WAITING, INTERRUPTING)) {
+				waiter.thread.interrupt();
+				waiter.state.set(INTERRUPTED);
+			}
+		}
+	}
+
+	private void notifyListeners(State newState) {
+		for (Consumer<State> listener : this.listeners) {
+			try {
+				listener.accept(newState);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Neon endpoint monitor listener of " + this.poolName + " failed", ex);
+			}
+		}
+	}
+
+	private void startProber() {
+		Thread thread = new Thread(this::probeUntilUp, "neon-monitor-" + this.poolName);
+		thread.setDaemon(true);
+		this.prober = thread;
+		thread.start();
+	}
+
+	private void probeUntilUp() {
+		long interval = Math.max(1, this.probeIntervalMin.toMillis());
+		while (this.state == State.DOWN && !Thread.currentThread().isInterrupted()) {
+			try {
+				Thread.sleep(interval);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			Probe current = this.probe;
+			if (current == null || this.state == State.UP) {
+				return;
+			}
+			try {
+				current.connect(this.probeConnectTimeout, true);
+				connected();
+				return;
+			}
+			catch (SQLException ex) {
+				// A failure that is no longer a connection failure (e.g. a refused login) still means the
+				// endpoint answers: stop failing fast and let callers see the real error.
+				if (!NeonConnectionFailures.isEndpointDown(ex) && !Thread.currentThread().isInterrupted()) {
+					connected();
+					return;
+				}
+				recordCause(ex);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Neon endpoint probe of " + this.poolName + " failed", ex);
+			}
+			interval = Math.min(interval * 2, Math.max(interval, this.probeIntervalMax.toMillis()));
+		}
+	}
+
+	/** Whether statements are watched for stalls ({@code stall-timeout} above 0). */
+	@Override
+	public boolean watchesStatements() {
+		return this.enabled && !this.stallTimeout.isZero() && !this.stallTimeout.isNegative();
+	}
+
+	/**
+	 * A statement starts on the connection (as the caller holds it); pair with
+	 * {@link #statementFinished(Object)}. Starts the watch thread if none runs.
+	 */
+	@Override
+	public @Nullable Object statementStarted(java.sql.Connection connection) {
+		if (!watchesStatements()) {
+			return null;
+		}
+		InFlight statement = new InFlight(connection, System.nanoTime());
+		this.inFlight.add(statement);
+		if (!this.watching.get() && this.watching.compareAndSet(false, true)) {
+			Thread thread = new Thread(this::watchStatements, "neon-stall-watch-" + this.poolName);
+			thread.setDaemon(true);
+			thread.start();
+		}
+		return statement;
+	}
+
+	@Override
+	public void statementFinished(@Nullable Object statement) {
+		if (statement != null) {
+			this.inFlight.remove(statement);
+		}
+	}
+
+	/**
+	 * Runs while statements are in flight: a statement waiting longer than {@code stall-timeout} makes one
+	 * probe connection check the endpoint. Unreachable: the endpoint is down, and the connections of the
+	 * statements waiting that long are aborted, so their callers get an error instead of waiting for TCP
+	 * (hours on a black-holed connection). Reachable: the statements are just long and go on.
+	 */
+	private void watchStatements() {
+		while (true) {
+			long timeout = this.stallTimeout.toNanos();
+			try {
+				// At most a second: the thread ends soon after the last statement, so none lingers while idle.
+				Thread.sleep(Math.max(50, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(timeout) / 2)));
+			}
+			catch (InterruptedException ex) {
+				this.watching.set(false);
+				return;
+			}
+			if (this.inFlight.isEmpty()) {
+				this.watching.set(false);
+				// A statement may have started after the check and seen the flag still set: keep watching.
+				if (this.inFlight.isEmpty() || !this.watching.compareAndSet(false, true)) {
+					return;
+				}
+				continue;
+			}
+			long now = System.nanoTime();
+			List<InFlight> stalled = this.inFlight.stream().filter((statement) -> now - statement.start > timeout).toList();
+			if (stalled.isEmpty() || !endpointUnreachable()) {
+				continue;
+			}
+			logger.warn("Neon endpoint of " + this.poolName + " is unreachable: aborting " + stalled.size()
+					+ " connection(s) whose statement has waited longer than " + this.stallTimeout.toMillis() + " ms");
+			for (InFlight statement : stalled) {
+				this.inFlight.remove(statement);
+				try {
+					statement.connection.abort(Runnable::run);
+				}
+				catch (SQLException | RuntimeException ex) {
+					logger.debug("Could not abort a stalled connection of " + this.poolName, ex);
+				}
+			}
+		}
+	}
+
+	private boolean endpointUnreachable() {
+		if (this.state == State.DOWN) {
+			return true;
+		}
+		Probe current = this.probe;
+		if (current == null) {
+			return false;
+		}
+		try {
+			current.connect(this.probeConnectTimeout, false);
+			return false;
+		}
+		catch (SQLException ex) {
+			if (this.enabled && NeonConnectionFailures.isEndpointDown(ex)) {
+				markDown(ex);
+				return true;
+			}
+			return false;
+		}
+	}
+
+	private record InFlight(java.sql.Connection connection, long start) {
+
+		@Override
+		public boolean equals(Object other) {
+			return this == other;
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this);
+		}
+
+	}
+
+	static final class Waiter {
+
+		private final Thread thread;
+
+		private final AtomicInteger state = new AtomicInteger(WAITING);
+
+		private Waiter(Thread thread) {
+			this.thread = thread;
+		}
+
+	}
+
+}

@@ -1,0 +1,258 @@
+package dev.neonstarter.pool;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
+import java.util.Properties;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
+import com.zaxxer.hikari.pool.HikariPool;
+import com.zaxxer.hikari.util.DriverDataSource;
+import dev.neonstarter.connection.NeonAuthenticationException;
+import dev.neonstarter.connection.NeonConnectionFailures;
+import dev.neonstarter.connection.NeonUnavailableException;
+import dev.neonstarter.query.QueryInstrumentation;
+import dev.neonstarter.ssl.NeonTlsVerifier.TlsStatus;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link HikariDataSource} that records the outcome of each {@link #getConnection()} in its
+ * {@link NeonPoolActivity} (a volatile write on success), asks its {@link ConnectionGuard} (the circuit
+ * breaker) before and after each acquisition when one is installed, and hands out connections that time their
+ * statements when a listener is registered or observe them when an observation registry is set
+ * ({@link #queries()}). Its first {@code getConnection()} starts the pool and hands out the connection HikariCP opened to check
+ * the database, which HikariCP would close when {@code minimumIdle} is 0.
+ * <p>
+ * HikariCP makes its physical connections through {@link PhysicalConnections}, which tells the pool's
+ * {@link NeonEndpointMonitor} how each attempt ended: while the monitor says the endpoint is down,
+ * {@code getConnection()} throws {@link NeonUnavailableException} at once, and callers already waiting for a
+ * connection are released with the same exception. Statements are wrapped too while the monitor watches for
+ * stalled ones ({@code neon.monitor.stall-timeout}).
+ */
+public class NeonHikariDataSource extends HikariDataSource {
+
+	private final NeonPoolActivity activity;
+
+	private final NeonEndpointMonitor monitor;
+
+	private final QueryInstrumentation queries = new QueryInstrumentation();
+
+	private volatile NeonEndpoint endpoint;
+
+	private volatile @Nullable TlsStatus tlsStatus;
+
+	private volatile @Nullable ConnectionGuard guard;
+
+	private volatile boolean started;
+
+	NeonHikariDataSource(String poolName, NeonEndpoint endpoint) {
+		this.endpoint = endpoint;
+		this.activity = new NeonPoolActivity(poolName);
+		this.monitor = new NeonEndpointMonitor(poolName);
+		setPoolName(poolName);
+		this.monitor.setProbe(this::probe);
+		// Without a DataSource HikariCP would make a DriverDataSource from jdbcUrl; this one makes the same and
+		// reports every physical connection attempt to the monitor.
+		setDataSource(new PhysicalConnections(this, this.monitor));
+		this.monitor.onTransition((state) -> {
+			if (state == NeonEndpointMonitor.State.DOWN) {
+				this.activity.failure(this.monitor.downReason(), this.monitor.downCause());
+			}
+		});
+		// HikariCP shows every SQLException from a connection to this hook (to decide on eviction): record
+		// the ones that mean the connection or server is gone, then let HikariCP decide as usual.
+		setExceptionOverride(new SQLExceptionOverride() {
+			@java.lang.Override
+			public SQLExceptionOverride.Override adjudicate(SQLException ex) {
+				if (NeonConnectionFailures.isConnectionFailure(ex.getSQLState())) {
+					NeonHikariDataSource.this.activity.failure(NeonConnectionFailures.describe(ex), ex);
+					ConnectionGuard current = NeonHikariDataSource.this.guard;
+					if (current != null) {
+						current.failed(0, ex);
+					}
+				}
+				return SQLExceptionOverride.Override.CONTINUE_EVICT;
+			}
+		});
+	}
+
+	@Override
+	public Connection getConnection() throws SQLException {
+		return getConnection(-1);
+	}
+
+	/**
+	 * A connection, waiting at most {@code maxWait} for one (instead of HikariCP's connection timeout), for
+	 * checks that must answer within a timeout of their own. When none is available by then, HikariCP's timeout
+	 * exception carries the pool's last connection failure (refused, TLS, login) as its cause, which an
+	 * interrupted wait would hide.
+	 */
+	public Connection getConnection(Duration maxWait) throws SQLException {
+		return getConnection(Math.max(0, maxWait.toMillis()));
+	}
+
+	private Connection getConnection(long maxWaitMillis) throws SQLException {
+		NeonEndpointMonitor monitor = this.monitor;
+		monitor.checkAvailable();
+		ConnectionGuard current = this.guard;
+		if (current != null) {
+			current.beforeAcquire();
+		}
+		long start = System.nanoTime();
+		Connection connection;
+		NeonEndpointMonitor.Waiter waiter = monitor.enter();
+		try {
+			// The endpoint may have gone down between the check and the registration: then nobody releases us.
+			monitor.checkAvailable();
+			connection = this.started ? borrow(maxWaitMillis) : start();
+		}
+		catch (SQLException ex) {
+			if (monitor.exit(waiter) || ex instanceof NeonUnavailableException) {
+				// Released because the endpoint went down while this caller waited (HikariCP saw an interrupt).
+				NeonUnavailableException unavailable = monitor.unavailable();
+				if (!(ex instanceof NeonUnavailableException)) {
+					unavailable.initCause(ex);
+				}
+				throw unavailable;
+			}
+			this.activity.failure(NeonConnectionFailures.describe(ex), ex);
+			if (current != null) {
+				current.failed(System.nanoTime() - start, ex);
+			}
+			// A refused login is reported with the pool, host and user (HikariCP's own timeouts stay as they are).
+			if (NeonConnectionFailures.isAuthenticationFailure(ex) && !(ex instanceof SQLTransientException)) {
+				throw new NeonAuthenticationException(getPoolName(), this.endpoint.connection(), getUsername(), ex);
+			}
+			throw ex;
+		}
+		// An interrupt that raced with a successful acquisition is cleared; the caller keeps its connection.
+		monitor.exit(waiter);
+		if (current != null) {
+			current.acquired(System.nanoTime() - start);
+		}
+		this.activity.success((this.activity.serverVersion() == null) ? connection.getMetaData().getDatabaseProductVersion() : null);
+		return this.queries.instrument(connection, getPoolName(), monitor);
+	}
+
+	private Connection borrow(long maxWaitMillis) throws SQLException {
+		if (maxWaitMillis >= 0 && getHikariPoolMXBean() instanceof HikariPool pool && !isClosed()) {
+			return pool.getConnection(maxWaitMillis);
+		}
+		return super.getConnection();
+	}
+
+	/**
+	 * Starts the pool and returns its first connection. HikariCP opens a connection to check the database when
+	 * a pool starts and, with {@code minimumIdle=0} (the Neon default), closes it and opens another for the
+	 * caller: a second TLS handshake and login, several round trips to a Neon endpoint. An idle floor of one
+	 * while the pool starts keeps that first connection for the caller; the floor is zero again before the
+	 * caller uses it, so idle-timeout closes it as usual.
+	 */
+	private synchronized Connection start() throws SQLException {
+		if (this.started || getMinimumIdle() != 0 || isClosed()) {
+			this.started = true;
+			return super.getConnection();
+		}
+		setMinimumIdle(1);
+		try {
+			Connection connection = super.getConnection();
+			this.started = true;
+			return connection;
+		}
+		finally {
+			setMinimumIdle(0);
+		}
+	}
+
+	/**
+	 * One physical connection attempt for the monitor's probe, with the pool's URL, properties and
+	 * credentials and a short connect and login timeout, validated (through a pooler this reaches the server)
+	 * and closed at once.
+	 */
+	private void probe(Duration connectTimeout, boolean validate) throws SQLException {
+		Properties properties = new Properties();
+		properties.putAll(getDataSourceProperties());
+		long seconds = Math.max(1, (connectTimeout.toMillis() + 999) / 1000);
+		properties.setProperty("connectTimeout", Long.toString(seconds));
+		properties.setProperty("loginTimeout", Double.toString(connectTimeout.toMillis() / 1000.0));
+		properties.setProperty("socketTimeout", Long.toString(seconds));
+		DriverDataSource driver = new DriverDataSource(getJdbcUrl(), getDriverClassName(), properties, getUsername(),
+				getPassword());
+		try (Connection connection = driver.getConnection()) {
+			if (validate && !connection.isValid((int) seconds)) {
+				throw new SQLException("The endpoint accepted a connection but did not answer on it", "08006");
+			}
+		}
+	}
+
+	/** What this pool's connection attempts say about its endpoint. */
+	public NeonEndpointMonitor monitor() {
+		return this.monitor;
+	}
+
+	@Override
+	public void close() {
+		this.monitor.close();
+		super.close();
+	}
+
+	/** The installed guard, or {@code null}. */
+	public @Nullable ConnectionGuard getConnectionGuard() {
+		return this.guard;
+	}
+
+	/** Installs a guard consulted around every connection acquisition ({@code null} removes it). */
+	public void setConnectionGuard(@Nullable ConnectionGuard guard) {
+		this.guard = guard;
+	}
+
+	/** What the pool does with each statement: listeners (timing) and observation. */
+	public QueryInstrumentation queries() {
+		return this.queries;
+	}
+
+	/**
+	 * Renames the pool: HikariCP's own metrics, the pool's activity and its endpoint monitor all take the new
+	 * name ({@code neon.*.hikari.pool-name} is bound after the pool is created).
+	 */
+	@Override
+	public void setPoolName(String poolName) {
+		super.setPoolName(poolName);
+		// Called by HikariConfig's constructor when a configuration file is given, before these exist.
+		if (this.activity != null) {
+			this.activity.rename(poolName);
+			this.monitor.rename(poolName);
+		}
+	}
+
+	/** Where the pool connects, as the starter resolved it. */
+	public NeonEndpoint getEndpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * Replaces the endpoint once binding has changed what the pool connects to ({@code neon.*.hikari.jdbc-url}
+	 * or {@code data-source-properties}): set by the starter's startup checks, before the pool is used.
+	 */
+	public void setEndpoint(NeonEndpoint endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	/** What the startup TLS check found, or {@code null} if it did not run. */
+	public @Nullable TlsStatus getTlsStatus() {
+		return this.tlsStatus;
+	}
+
+	/** Records what the startup TLS check found. */
+	public void setTlsStatus(@Nullable TlsStatus tlsStatus) {
+		this.tlsStatus = tlsStatus;
+	}
+
+	/** What use of this pool has shown. */
+	public NeonPoolActivity activity() {
+		return this.activity;
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.neonstarter.query;
+
+import java.time.Duration;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Logs statements slower than {@code neon.slow-query-threshold} at WARN: the pool, the time and the statement
+ * text as written (placeholders, never bind values), cut at 500 characters.
+ */
+final class SlowQueryLog implements QueryListener {
+
+	private static final Log logger = LogFactory.getLog(SlowQueryLog.class);
+
+	private static final int MAX_SQL_LENGTH = 500;
+
+	private final long thresholdNanos;
+
+	SlowQueryLog(Duration threshold) {
+		this.thresholdNanos = threshold.toNanos();
+	}
+
+	@Override
+	public void onQuery(String poolName, String sql, long nanos, boolean failed) {
+		if (nanos >= this.thresholdNanos && logger.isWarnEnabled()) {
+			String text = (sql.length() > MAX_SQL_LENGTH) ? sql.substring(0, MAX_SQL_LENGTH) + "…" : sql;
+			logger.warn("Slow query on " + poolName + ": " + (nanos / 1_000_000) + " ms (threshold "
+					+ (this.thresholdNanos / 1_000_000) + " ms)" + (failed ? ", failed" : "") + ": " + text);
+		}
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.neonstarter.ssl;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.neonstarter.connection.NeonConnectionString;
+import dev.neonstarter.connection.NeonSslMode;
+import dev.neonstarter.connection.NeonTlsException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides the TLS parameters pgjdbc gets. Neon's certificates are publicly trusted, so Neon hosts default to
+ * {@code verify-full} against the JDK trust store; pgjdbc's own default factory would verify nothing at
+ * {@code require} and would look for {@code ~/.postgresql/root.crt} at {@code verify-full}.
+ */
+public final class NeonTlsPolicy {
+
+	/** pgjdbc's factory that verifies against the JDK trust store (host names are still checked). */
+	public static final String JDK_TRUST_STORE_FACTORY = "org.postgresql.ssl.DefaultJavaSSLFactory";
+
+	private NeonTlsPolicy() {
+	}
+
+	/**
+	 * Applies the TLS settings to a connection string.
+	 * @param connection the connection string as configured
+	 * @param configuredMode {@code neon.ssl.mode}, or {@code null} to let the URL (or, for Neon hosts,
+	 * verify-full) decide
+	 * @param rootCert {@code neon.ssl.root-cert}, or {@code null} for the URL's or the JDK trust store
+	 * @return the connection string to use, and whether a Neon host's sslmode was upgraded
+	 */
+	public static Decision apply(NeonConnectionString connection, @Nullable NeonSslMode configuredMode,
+			@Nullable Path rootCert) {
+		NeonSslMode fromUrl = NeonSslMode.of(connection.parameter("sslmode"));
+		NeonSslMode mode;
+		if (configuredMode != null) {
+			mode = configuredMode;
+		}
+		else if (connection.isNeonHost()) {
+			mode = NeonSslMode.VERIFY_FULL;
+		}
+		else {
+			mode = fromUrl;
+		}
+		if (mode == null) {
+			return new Decision(connection, null, null, false);
+		}
+		NeonConnectionString result = connection.withParameter("sslmode", mode.value());
+		if (mode.verifiesCertificate()) {
+			if (rootCert != null) {
+				if (!Files.isReadable(rootCert)) {
+					throw new NeonTlsException(null, connection.host() + ":" + connection.port(), mode,
+							NeonTlsException.Failure.ROOT_CERT_UNREADABLE,
+							"neon.ssl.root-cert " + rootCert + " does not exist or cannot be read");
+				}
+				result = result.withParameter("sslrootcert", rootCert.toString()).withParameter("sslfactory", null);
+			}
+			else if (result.parameter("sslrootcert") == null && result.parameter("sslfactory") == null) {
+				result = result.withParameter("sslfactory", JDK_TRUST_STORE_FACTORY);
+			}
+		}
+		boolean upgraded = configuredMode == null && connection.isNeonHost() && fromUrl != mode;
+		return new Decision(result, fromUrl, mode, upgraded);
+	}
+
+	/**
+	 * The outcome of {@link #apply}.
+	 * @param connection the connection string to use
+	 * @param modeInUrl the sslmode the URL gave, or {@code null}
+	 * @param mode the sslmode the connection string now has, or {@code null} (pgjdbc's default)
+	 * @param upgraded whether a Neon host's sslmode was raised to verify-full
+	 */
+	public record Decision(NeonConnectionString connection, @Nullable NeonSslMode modeInUrl,
+			@Nullable NeonSslMode mode, boolean upgraded) {
+	}
+
+}

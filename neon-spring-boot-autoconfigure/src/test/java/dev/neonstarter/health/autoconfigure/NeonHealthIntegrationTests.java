@@ -1,0 +1,240 @@
+package dev.neonstarter.health.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
+import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
+import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code neon} health contributor against real servers. Check queries are counted on the server, in
+ * {@code pg_stat_statements}, not in the client.
+ */
+@RequiresPgBouncer
+class NeonHealthIntegrationTests {
+
+	private static final int PROBES = 20;
+
+	private final NeonTestTopology topology = NeonTestTopology.shared();
+
+	private String database;
+
+	@BeforeEach
+	void createDatabase() {
+		this.database = this.topology.createDatabase();
+	}
+
+	private ApplicationContextRunner runner() {
+		return NeonTopologyContexts.runner(this.topology, this.database)
+			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+					HealthContributorRegistryAutoConfiguration.class,
+					DataSourceHealthContributorAutoConfiguration.class, NeonHealthContributorAutoConfiguration.class));
+	}
+
+	@Test
+	void neonReplacesTheDbContributorWithPooledAndDirectComponents() {
+		runner().run((context) -> {
+			HealthContributorRegistry registry = context.getBean(HealthContributorRegistry.class);
+			assertThat(registry.getContributor("db")).isNull();
+			assertThat(registry.getContributor("neon")).isInstanceOfSatisfying(CompositeHealthContributor.class,
+					(neon) -> {
+						assertThat(neon.getContributor("pooled")).isInstanceOf(HealthIndicator.class);
+						assertThat(neon.getContributor("direct")).isInstanceOf(HealthIndicator.class);
+					});
+		});
+	}
+
+	@Test
+	void detailsShowTlsPoolAndServer() {
+		runner().run((context) -> {
+			context.getBean(JdbcTemplate.class).queryForObject("SELECT 1", Integer.class);
+			Health health = indicator(context, "pooled").health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("reachable", true)
+				.containsEntry("probeMode", "passive")
+				.containsKey("lastSuccess")
+				.containsKey("serverVersion")
+				.containsEntry("tls", Map.of("mode", "verify-full", "verified", true));
+			assertThat(health.getDetails().get("pool")).isEqualTo(
+					Map.of("active", 0, "idle", 1, "pending", 0, "max", 10, "utilization", 0.0));
+			assertThat(indicator(context, "direct").health().getDetails().get("tls"))
+				.isEqualTo(Map.of("mode", "verify-full", "verified", true, "serverReportsSsl", true));
+		});
+	}
+
+	@Test
+	void passiveProbesIssueNoQueries() {
+		runner().run((context) -> {
+			context.getBean(JdbcTemplate.class).queryForObject("SELECT 1", Integer.class);
+			for (int i = 0; i < PROBES; i++) {
+				assertThat(indicator(context, "pooled").health().getStatus()).isEqualTo(Status.UP);
+				assertThat(indicator(context, "direct").health().getStatus()).isEqualTo(Status.UP);
+			}
+			assertThat(checkQueriesOnServer()).isZero();
+			// Idle and up, the endpoint monitor runs nothing either: no probe, no stall watch, so no query and
+			// no connection (the stall watch ends within a second of the last statement).
+			Thread.sleep(2000);
+			assertThat(Thread.getAllStackTraces().keySet())
+				.noneMatch((thread) -> thread.getName().startsWith("neon-monitor-")
+						|| (thread.getName().startsWith("neon-stall-watch-") && thread.isAlive()));
+			assertThat(indicator(context, "pooled").health().getDetails()).containsEntry("endpoint", "UP")
+				.doesNotContainKey("endpointSince");
+			assertThat(checkQueriesOnServer()).isZero();
+		});
+	}
+
+	@Test
+	void passiveProbesOfAnIdleApplicationAreUpWithoutQuerying() {
+		runner().run((context) -> {
+			Health health = indicator(context, "direct").health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(checkQueriesOnServer()).isZero();
+		});
+	}
+
+	@Test
+	void activeProbesQueryAtMostOncePerCacheTtl() {
+		runner().withPropertyValues("neon.health.probe-mode=active", "neon.health.cache-ttl=1h").run((context) -> {
+			for (int i = 0; i < PROBES; i++) {
+				assertThat(indicator(context, "pooled").health().getStatus()).isEqualTo(Status.UP);
+			}
+			assertThat(checkQueriesOnServer()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void activeProbesWithoutCacheQueryEveryTime() {
+		runner().withPropertyValues("neon.health.probe-mode=active", "neon.health.cache-ttl=0").run((context) -> {
+			for (int i = 0; i < PROBES; i++) {
+				Health health = indicator(context, "pooled").health();
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).containsEntry("checkedNow", true).containsKey("latencyMs");
+			}
+			assertThat(checkQueriesOnServer()).isEqualTo(PROBES);
+		});
+	}
+
+	@Test
+	void utilizationAboveTheThresholdCarriesAWarning() {
+		runner().withPropertyValues("neon.pooled.hikari.maximum-pool-size=2").run((context) -> {
+			javax.sql.DataSource pooled = context.getBean(javax.sql.DataSource.class);
+			try (Connection a = pooled.getConnection(); Connection b = pooled.getConnection()) {
+				Health health = indicator(context, "pooled").health();
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat((String) health.getDetails().get("warning")).contains("pool utilization 100% is above 80%");
+			}
+			assertThat(indicator(context, "pooled").health().getDetails()).doesNotContainKey("warning");
+		});
+	}
+
+	@Test
+	void failingPoolIsDownAndRecoversWithoutTraffic() throws Exception {
+		Path directory = Files.createTempDirectory("neon-health");
+		try (PostgresServer server = PostgresServer.plain(directory)) {
+			String url = "postgresql://postgres@localhost:" + server.port() + "/postgres?sslmode=disable";
+			NeonTopologyContexts.runner(this.topology, this.database)
+				.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+						HealthContributorRegistryAutoConfiguration.class, NeonHealthContributorAutoConfiguration.class))
+				.withPropertyValues("neon.url=" + url, "neon.direct-url=" + url, "neon.ssl.mode=disable",
+						"neon.ssl.root-cert=", "neon.health.recheck-interval=0", "neon.health.timeout=10s",
+						"neon.pooled.hikari.connection-timeout=1000")
+				.run((context) -> {
+					JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+					jdbc.queryForObject("SELECT 1", Integer.class);
+					assertThat(indicator(context, "pooled").health().getStatus()).isEqualTo(Status.UP);
+
+					server.stop();
+					// The application's own traffic discovers the outage.
+					org.assertj.core.api.Assertions.assertThatException()
+						.isThrownBy(() -> jdbc.queryForObject("SELECT 1", Integer.class));
+					Health down = indicator(context, "pooled").health();
+					assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+					assertThat(down.getDetails()).containsEntry("reachable", false).containsKey("error");
+
+					assertThat(down.getDetails()).containsEntry("endpoint", "DOWN").containsKey("endpointSince");
+
+					server.start();
+					// No traffic: the endpoint monitor's probe sees the server back within its interval (1 s at
+					// most), then the failing pool is re-checked by the health probe itself and comes back.
+					org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+						Health up = indicator(context, "pooled").health();
+						assertThat(up.getStatus()).isEqualTo(Status.UP);
+						assertThat(up.getDetails()).containsEntry("checkedNow", true).containsEntry("endpoint", "UP");
+					});
+				});
+		}
+	}
+
+	@Test
+	void aHungServerCannotHangTheProbe() throws Exception {
+		// Accepts TCP connections and never answers: the driver would wait for the connection timeout.
+		try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			String url = "postgresql://app@127.0.0.1:" + blackHole.getLocalPort() + "/app?sslmode=disable";
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(
+						dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration.class,
+						HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+						NeonHealthContributorAutoConfiguration.class))
+				.withPropertyValues("neon.url=" + url, "neon.health.probe-mode=active", "neon.health.timeout=500ms",
+						"neon.pooled.hikari.connection-timeout=30000")
+				.run((context) -> {
+					Health health = indicator(context, "pooled").health();
+					assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+					assertThat((String) health.getDetails().get("error")).contains("timed out after 500 ms");
+					// The next probe does not queue behind the stuck one.
+					Health again = indicator(context, "pooled").health();
+					assertThat(again.getStatus()).isEqualTo(Status.DOWN);
+				});
+		}
+	}
+
+	private long checkQueriesOnServer() {
+		List<Long> calls = new ArrayList<>();
+		try (Connection connection = this.topology.postgres().adminDataSource("postgres").getConnection();
+				var statement = connection.prepareStatement("SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s"
+						+ " JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = ? AND s.query LIKE ?")) {
+			statement.setString(1, this.database);
+			statement.setString(2, "%neon_health_check%");
+			try (var rs = statement.executeQuery()) {
+				rs.next();
+				calls.add(rs.getLong(1));
+			}
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return calls.get(0);
+	}
+
+	private static HealthIndicator indicator(ApplicationContext context, String component) {
+		CompositeHealthContributor neon = (CompositeHealthContributor) context.getBean(HealthContributorRegistry.class)
+			.getContributor("neon");
+		return (HealthIndicator) neon.getContributor(component);
+	}
+
+}

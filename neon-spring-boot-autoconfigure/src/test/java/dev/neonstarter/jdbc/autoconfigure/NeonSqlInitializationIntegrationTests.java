@@ -1,0 +1,66 @@
+package dev.neonstarter.jdbc.autoconfigure;
+
+import java.util.Map;
+
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
+import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.pool.NeonHikariDataSource;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.ApplicationDataSourceScriptDatabaseInitializer;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
+import org.springframework.boot.sql.autoconfigure.init.ApplicationScriptDatabaseInitializer;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code spring.sql.init} scripts run on the direct endpoint, not through PgBouncer: the script records the
+ * {@code application_name} of the session that runs it, which each pool sets to its name.
+ */
+@RequiresPgBouncer
+class NeonSqlInitializationIntegrationTests {
+
+	private final NeonTestTopology topology = NeonTestTopology.shared();
+
+	@Test
+	void schemaScriptsRunOnTheDirectEndpoint() {
+		String database = this.topology.createDatabase();
+		NeonTopologyContexts.runner(this.topology, database)
+			.withConfiguration(AutoConfigurations.of(NeonSqlInitializationAutoConfiguration.class,
+					DataSourceInitializationAutoConfiguration.class))
+			.withPropertyValues("spring.sql.init.mode=always",
+					"spring.sql.init.schema-locations=classpath:neon-sql-init/schema.sql")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(ApplicationScriptDatabaseInitializer.class);
+				assertThat(context.getBean(ApplicationScriptDatabaseInitializer.class))
+					.isInstanceOf(ApplicationDataSourceScriptDatabaseInitializer.class);
+				Map<String, Object> seen = JdbcClient.create(this.topology.postgres().adminDataSource(database))
+					.sql("SELECT application_name, server_port FROM sql_init_seen")
+					.query()
+					.singleRow();
+				assertThat(seen).containsEntry("application_name", "neon-direct")
+					.containsEntry("server_port", this.topology.postgres().port());
+			});
+	}
+
+	@Test
+	void withoutScriptsNothingConnects() {
+		String database = this.topology.createDatabase();
+		NeonTopologyContexts.runner(this.topology, database)
+			.withConfiguration(AutoConfigurations.of(NeonSqlInitializationAutoConfiguration.class,
+					DataSourceInitializationAutoConfiguration.class))
+			.withPropertyValues("spring.sql.init.mode=always", "neon.ssl.verify-on-startup=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				NeonHikariDataSource direct = context.getBean(NeonDataSources.DIRECT_BEAN_NAME,
+						NeonHikariDataSource.class);
+				assertThat(direct.activity().lastSuccess()).isNull();
+			});
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.neonstarter.jdbc.autoconfigure;
+
+import java.net.Socket;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
+import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.autoconfigure.testsupport.UnconnectedSocketFactory;
+import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.pool.NeonHikariDataSource;
+import dev.neonstarter.pool.NeonPools;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+/**
+ * The startup TLS proof of the pooled DataSource runs while the direct DataSource's is made, not after it,
+ * against PgBouncer and PostgreSQL with TLS ({@code NeonTlsIntegrationTests}: startup still fails when it fails).
+ */
+@RequiresPgBouncer
+class NeonStartupTlsProofIntegrationTests {
+
+	private final NeonTestTopology topology = NeonTestTopology.shared();
+
+	private String database;
+
+	@BeforeEach
+	void createDatabase() {
+		this.database = this.topology.createDatabase();
+	}
+
+	@Test
+	void pooledAndDirectProofsOpenTheirConnectionsAtTheSameTime() {
+		RendezvousSocketFactory.reset();
+		String factory = RendezvousSocketFactory.class.getName();
+		NeonTopologyContexts.runner(this.topology, this.database)
+			.withPropertyValues("neon.pooled.hikari.data-source-properties.socketFactory=" + factory,
+					"neon.direct.hikari.data-source-properties.socketFactory=" + factory)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// One after the other, the first pool's socket would have waited for the second in vain.
+				assertThat(RendezvousSocketFactory.met).containsOnly(entry(NeonPools.POOLED, true),
+						entry(NeonPools.DIRECT, true));
+				NeonDataSources pools = context.getBean(NeonDataSources.class);
+				assertThat(pools.pooled().getTlsStatus().verified()).isTrue();
+				assertThat(pools.direct().getTlsStatus().verified()).isTrue();
+			});
+	}
+
+	@Test
+	void aPoolCreatedAfterStartupIsProvenBeforeItIsHandedOut() {
+		NeonTopologyContexts.runner(this.topology, this.database)
+			.withInitializer((context) -> context
+				.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				NeonHikariDataSource pooled = context.getBean(NeonDataSources.POOLED_BEAN_NAME,
+						NeonHikariDataSource.class);
+				assertThat(pooled.getTlsStatus()).isNotNull();
+			});
+	}
+
+	/**
+	 * Makes the first socket of each pool wait for the other pool's first socket (10 s at most), and records
+	 * whether they met.
+	 */
+	public static class RendezvousSocketFactory extends UnconnectedSocketFactory {
+
+		static final Map<String, Boolean> met = new ConcurrentHashMap<>();
+
+		private static final Set<String> asked = ConcurrentHashMap.newKeySet();
+
+		private static volatile CountDownLatch bothAsking = new CountDownLatch(2);
+
+		private final String pool;
+
+		public RendezvousSocketFactory(Properties properties) {
+			this.pool = properties.getProperty("ApplicationName");
+		}
+
+		static void reset() {
+			met.clear();
+			asked.clear();
+			bothAsking = new CountDownLatch(2);
+		}
+
+		@Override
+		public Socket createSocket() {
+			if (asked.add(this.pool)) {
+				CountDownLatch latch = bothAsking;
+				latch.countDown();
+				try {
+					met.put(this.pool, latch.await(10, TimeUnit.SECONDS));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					met.put(this.pool, false);
+				}
+			}
+			return new Socket();
+		}
+
+	}
+
+}

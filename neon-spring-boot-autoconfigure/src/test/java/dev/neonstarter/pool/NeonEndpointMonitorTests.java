@@ -1,0 +1,133 @@
+package dev.neonstarter.pool;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import dev.neonstarter.connection.NeonConnectionFailures;
+import dev.neonstarter.connection.NeonUnavailableException;
+import dev.neonstarter.jdbc.autoconfigure.NeonProperties;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Which failed connection attempts take an endpoint down, and the monitor's transitions, without a server (the
+ * integration tests run it against PostgreSQL and PgBouncer). The messages and SQLStates are pgjdbc's, PgBouncer's
+ * and Neon's proxy's.
+ */
+class NeonEndpointMonitorTests {
+
+	@Test
+	void connectionLevelFailuresAreDefinite() {
+		assertThat(List.of(refused(),
+				new SQLException("The connection attempt failed.", "08001", new SocketTimeoutException("Connect timed out")),
+				new SQLException("Connection attempt timed out.", "08001"),
+				new SQLException("FATAL: server login has been failing, try again later (server_login_retry)", "08P01"),
+				new SQLException("ERROR: Couldn't connect to compute node", "XX000"),
+				new SQLException("FATAL: the database system is starting up", "57P03"),
+				new SQLException("SSL error: Remote host terminated the handshake", "08006",
+						new SSLHandshakeException("Remote host terminated the handshake"))))
+			.allSatisfy((failure) -> assertThat(NeonConnectionFailures.isEndpointDown(failure))
+				.as(failure.getMessage())
+				.isTrue());
+	}
+
+	@Test
+	void configurationErrorsAndInterruptsAreNot() {
+		SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
+		untrusted.initCause(new CertificateException("unable to find valid certification path"));
+		assertThat(List.of(new SQLException("FATAL: password authentication failed for user \"app\"", "28P01"),
+				// PgBouncer refuses a wrong SCRAM password with 08P01.
+				new SQLException("FATAL: SASL authentication failed", "08P01"),
+				new SQLException("SSL error: PKIX path building failed", "08006", untrusted),
+				new SQLException("The hostname localhost could not be verified by hostnameverifier PgjdbcHostnameVerifier.",
+						"08006"),
+				new SQLException("The connection attempt failed.", "08001", new UnknownHostException("ep-x.neon.tech")),
+				new SQLException("Interrupted while attempting to connect.", "08001"),
+				// Too many connections: the endpoint answers (the failure-rate breaker counts it).
+				new SQLException("FATAL: sorry, too many clients already", "53300"),
+				// The pooler is saturated, not down (PgBouncer reports these with 08P01).
+				new SQLException("FATAL: no more connections allowed (max_client_conn)", "08P01"),
+				new SQLException("ERROR: query_wait_timeout", "08P01"),
+				new SQLException("syntax error", "42601")))
+			.allSatisfy((failure) -> assertThat(NeonConnectionFailures.isEndpointDown(failure))
+				.as(failure.getMessage())
+				.isFalse());
+	}
+
+	@Test
+	void aConfirmedFailureTakesTheEndpointDownAndTheFirstProbeThatConnectsBringsItBack() throws Exception {
+		NeonEndpointMonitor monitor = monitor();
+		AtomicInteger probes = new AtomicInteger();
+		AtomicBoolean back = new AtomicBoolean();
+		List<NeonEndpointMonitor.State> transitions = new ArrayList<>();
+		monitor.onTransition(transitions::add);
+		monitor.setProbe((timeout, validate) -> {
+			probes.incrementAndGet();
+			if (!back.get()) {
+				throw refused();
+			}
+		});
+		monitor.connectFailed(refused());
+		assertThat(monitor.state()).isEqualTo(NeonEndpointMonitor.State.DOWN);
+		assertThat(monitor.lastTransition()).isNotNull();
+		assertThatExceptionOfType(NeonUnavailableException.class).isThrownBy(monitor::checkAvailable)
+			.withMessageContaining("the endpoint of neon-pooled is down")
+			.withMessageContaining("refused")
+			.satisfies((ex) -> assertThat(ex.isEndpointDown()).isTrue());
+		// One confirmation, then probes (10 ms apart, doubling up to 50 ms) until one connects.
+		await().atMost(Duration.ofSeconds(10)).until(() -> probes.get() >= 3);
+		assertThat(monitor.state()).isEqualTo(NeonEndpointMonitor.State.DOWN);
+		back.set(true);
+		await().atMost(Duration.ofSeconds(10)).until(() -> monitor.state() == NeonEndpointMonitor.State.UP);
+		assertThat(transitions).containsExactly(NeonEndpointMonitor.State.DOWN, NeonEndpointMonitor.State.UP);
+		monitor.checkAvailable();
+	}
+
+	@Test
+	void aFailureTheConfirmationDoesNotRepeatLeavesTheEndpointUp() {
+		NeonEndpointMonitor monitor = monitor();
+		monitor.setProbe((timeout, validate) -> {
+		});
+		monitor.connectFailed(new SQLException("An I/O error occurred", "08006", new java.net.SocketException("Connection reset")));
+		assertThat(monitor.state()).isEqualTo(NeonEndpointMonitor.State.UP);
+		assertThat(monitor.lastTransition()).isNull();
+	}
+
+	@Test
+	void aDisabledMonitorNeverGoesDown() {
+		NeonEndpointMonitor monitor = new NeonEndpointMonitor("neon-pooled");
+		NeonProperties.Monitor properties = new NeonProperties.Monitor();
+		properties.setEnabled(false);
+		monitor.configure(properties.toSettings());
+		monitor.connectFailed(refused());
+		assertThat(monitor.state()).isEqualTo(NeonEndpointMonitor.State.UP);
+		assertThat(monitor.watchesStatements()).isFalse();
+	}
+
+	private static NeonEndpointMonitor monitor() {
+		NeonEndpointMonitor monitor = new NeonEndpointMonitor("neon-pooled");
+		NeonProperties.Monitor properties = new NeonProperties.Monitor();
+		properties.setProbeIntervalMin(Duration.ofMillis(10));
+		properties.setProbeIntervalMax(Duration.ofMillis(50));
+		monitor.configure(properties.toSettings());
+		return monitor;
+	}
+
+	private static SQLException refused() {
+		return new SQLException("Connection to localhost:5432 refused.", "08001", new ConnectException("Connection refused"));
+	}
+
+}
