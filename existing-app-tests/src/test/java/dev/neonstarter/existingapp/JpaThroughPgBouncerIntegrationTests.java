@@ -2,8 +2,8 @@ package dev.neonstarter.existingapp;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

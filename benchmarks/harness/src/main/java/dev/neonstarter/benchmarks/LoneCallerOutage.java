@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.resilience.NeonUnavailableException;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.NeonTestTopology;
 
 /**
  * Measurement 5: one caller, one write after another, while PostgreSQL is stopped and started again, on the

@@ -5,9 +5,9 @@ import java.net.ServerSocket;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
-import dev.neonstarter.autoconfigure.testsupport.FaultProxy;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.FaultProxy;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -5,7 +5,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.neonstarter.autoconfigure.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.NeonTestTopology;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;

@@ -9,12 +9,12 @@ import javax.sql.DataSource;
 
 import dev.neonstarter.autoconfigure.health.NeonHealthContributorAutoConfiguration;
 import dev.neonstarter.autoconfigure.metrics.NeonMetricsAutoConfiguration;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.ReadReplicaServer;
-import dev.neonstarter.autoconfigure.testsupport.ReplicatedTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBaseBackup;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.ReadReplicaServer;
+import dev.neonstarter.testsupport.ReplicatedTopology;
+import dev.neonstarter.testsupport.RequiresPgBaseBackup;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

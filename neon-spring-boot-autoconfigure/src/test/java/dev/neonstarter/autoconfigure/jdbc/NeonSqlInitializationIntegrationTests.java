@@ -2,9 +2,9 @@ package dev.neonstarter.autoconfigure.jdbc;
 
 import java.util.Map;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
-import dev.neonstarter.autoconfigure.testsupport.UnconnectedSocketFactory;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.UnconnectedSocketFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.sql.Connection;
 
 import dev.neonstarter.autoconfigure.resilience.NeonUnavailableException;
-import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
+import dev.neonstarter.testsupport.PostgresServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -14,9 +14,9 @@ import dev.neonstarter.autoconfigure.jdbc.observation.DefaultNeonQueryObservatio
 import dev.neonstarter.autoconfigure.jdbc.observation.NeonQueryObservationContext;
 import dev.neonstarter.autoconfigure.jdbc.observation.NeonQueryObservationConvention;
 import dev.neonstarter.autoconfigure.metrics.NeonMetricsAutoConfiguration;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;

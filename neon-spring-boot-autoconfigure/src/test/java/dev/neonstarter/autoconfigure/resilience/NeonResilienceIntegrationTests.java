@@ -15,7 +15,7 @@ import dev.neonstarter.autoconfigure.health.NeonPoolHealthIndicator;
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.autoconfigure.jdbc.NeonHikariDataSource;
 import dev.neonstarter.autoconfigure.ssl.NeonTlsVerifier;
-import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
+import dev.neonstarter.testsupport.PostgresServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import org.junit.jupiter.api.AfterEach;

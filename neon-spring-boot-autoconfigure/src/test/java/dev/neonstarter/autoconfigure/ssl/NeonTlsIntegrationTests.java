@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.PostgresServer;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -7,7 +7,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.neonstarter.autoconfigure.connection.NeonConnectionDetails;
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
-import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
+import dev.neonstarter.testsupport.PostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;

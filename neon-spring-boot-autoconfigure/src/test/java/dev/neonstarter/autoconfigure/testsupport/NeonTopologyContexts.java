@@ -2,6 +2,8 @@ package dev.neonstarter.autoconfigure.testsupport;
 
 import dev.neonstarter.autoconfigure.jdbc.NeonDataSourceAutoConfiguration;
 
+import dev.neonstarter.testsupport.NeonTestTopology;
+
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;

@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.testsupport;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
