@@ -1,10 +1,10 @@
 package dev.neonstarter.existingapp;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.ReadReplicaServer;
-import dev.neonstarter.autoconfigure.testsupport.ReplicatedTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBaseBackup;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.ReadReplicaServer;
+import dev.neonstarter.testsupport.ReplicatedTopology;
+import dev.neonstarter.testsupport.RequiresPgBaseBackup;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,9 +1,9 @@
 package dev.neonstarter.existingapp;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonHikariDataSource;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

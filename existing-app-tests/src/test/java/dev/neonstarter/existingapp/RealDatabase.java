@@ -2,8 +2,8 @@ package dev.neonstarter.existingapp;
 
 import java.util.List;
 
-import dev.neonstarter.autoconfigure.testsupport.FaultProxy;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.FaultProxy;
+import dev.neonstarter.testsupport.NeonTestTopology;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 

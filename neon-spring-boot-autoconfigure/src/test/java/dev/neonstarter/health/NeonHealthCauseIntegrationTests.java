@@ -3,13 +3,13 @@ package dev.neonstarter.health;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-import dev.neonstarter.autoconfigure.testsupport.FaultProxy;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import dev.neonstarter.health.autoconfigure.NeonHealthContributorAutoConfiguration;
 import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonHikariDataSource;
+import dev.neonstarter.testsupport.FaultProxy;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

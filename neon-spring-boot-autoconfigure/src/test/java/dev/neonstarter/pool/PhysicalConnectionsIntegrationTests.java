@@ -3,10 +3,10 @@ package dev.neonstarter.pool;
 import java.nio.file.Files;
 import java.sql.Connection;
 
-import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
 import dev.neonstarter.connection.NeonConnectionString;
 import dev.neonstarter.connection.NeonUnavailableException;
 import dev.neonstarter.ssl.NeonTlsPolicy;
+import dev.neonstarter.testsupport.PostgresServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -5,14 +5,14 @@ import java.nio.file.Path;
 
 import javax.sql.DataSource;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import dev.neonstarter.connection.NeonSslMode;
 import dev.neonstarter.connection.NeonTlsException;
 import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.jdbc.autoconfigure.NeonTopologyContexts;
 import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.PostgresServer;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -12,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -17,8 +17,8 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.connection.NeonUnavailableException;
+import dev.neonstarter.testsupport.NeonTestTopology;
 
 /**
  * Measurement 4: {@code callers} concurrent attempts to borrow a connection and use it ({@code SELECT 1}) from

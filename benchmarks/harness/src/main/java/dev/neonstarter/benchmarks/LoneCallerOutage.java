@@ -11,9 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.connection.NeonUnavailableException;
 import dev.neonstarter.pool.NeonHikariDataSource;
+import dev.neonstarter.testsupport.NeonTestTopology;
 
 /**
  * Measurement 5: one caller, one write after another, while PostgreSQL is stopped and started again, on the

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.PgBouncerServer;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.PgBouncerServer;
 
 /** The machine and software a run measured, for the report. */
 record Machine(int cpus, String cpuModel, String memory, String jdk, String os, String postgres, String pgbouncer,

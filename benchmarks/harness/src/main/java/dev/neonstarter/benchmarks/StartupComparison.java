@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.benchmarks.startup.StartupApp;
+import dev.neonstarter.testsupport.NeonTestTopology;
 
 /**
  * Measurement 2: the time to {@code ApplicationReadyEvent} of {@link StartupApp} in fresh JVMs, each run on a

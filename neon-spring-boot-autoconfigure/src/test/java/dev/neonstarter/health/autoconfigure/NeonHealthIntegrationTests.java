@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.jdbc.autoconfigure.NeonTopologyContexts;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.PostgresServer;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

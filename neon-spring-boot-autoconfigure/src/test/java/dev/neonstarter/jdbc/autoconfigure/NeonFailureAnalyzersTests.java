@@ -3,11 +3,11 @@ package dev.neonstarter.jdbc.autoconfigure;
 import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import dev.neonstarter.connection.NeonAuthenticationException;
 import dev.neonstarter.connection.NeonConnectionString;
 import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

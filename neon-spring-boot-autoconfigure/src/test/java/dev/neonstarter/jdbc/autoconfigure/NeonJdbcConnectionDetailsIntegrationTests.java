@@ -3,9 +3,9 @@ package dev.neonstarter.jdbc.autoconfigure;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
 import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.testsupport.NeonTestTopology;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;

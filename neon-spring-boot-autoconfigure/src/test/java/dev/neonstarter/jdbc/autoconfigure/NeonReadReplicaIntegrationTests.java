@@ -7,17 +7,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.ReadReplicaServer;
-import dev.neonstarter.autoconfigure.testsupport.ReplicatedTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBaseBackup;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import dev.neonstarter.health.autoconfigure.NeonHealthContributorAutoConfiguration;
 import dev.neonstarter.metrics.autoconfigure.NeonMetricsAutoConfiguration;
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.replica.NeonReplicaFallbacks;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.ReadReplicaServer;
+import dev.neonstarter.testsupport.ReplicatedTopology;
+import dev.neonstarter.testsupport.RequiresPgBaseBackup;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -8,13 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
-import dev.neonstarter.autoconfigure.testsupport.UnconnectedSocketFactory;
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.pool.NeonPools;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
+import dev.neonstarter.testsupport.UnconnectedSocketFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -5,10 +5,10 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
 import dev.neonstarter.jdbc.autoconfigure.NeonConnectionDetails;
 import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.testsupport.PostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;

@@ -8,15 +8,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.jdbc.autoconfigure.NeonTopologyContexts;
 import dev.neonstarter.metrics.autoconfigure.NeonMetricsAutoConfiguration;
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.query.DefaultNeonQueryObservationConvention;
 import dev.neonstarter.query.NeonQueryObservationContext;
 import dev.neonstarter.query.NeonQueryObservationConvention;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -15,14 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonstarter.autoconfigure.testsupport.FaultProxy;
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
 import dev.neonstarter.connection.NeonUnavailableException;
+import dev.neonstarter.jdbc.autoconfigure.NeonTopologyContexts;
 import dev.neonstarter.pool.NeonEndpointMonitor;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.resilience.NeonOperations;
+import dev.neonstarter.testsupport.FaultProxy;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import org.junit.jupiter.api.AfterAll;

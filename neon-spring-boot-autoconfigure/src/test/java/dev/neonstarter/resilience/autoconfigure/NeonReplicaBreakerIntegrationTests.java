@@ -2,16 +2,16 @@ package dev.neonstarter.resilience.autoconfigure;
 
 import java.time.Duration;
 
-import dev.neonstarter.autoconfigure.testsupport.NeonTestTopology;
-import dev.neonstarter.autoconfigure.testsupport.NeonTopologyContexts;
-import dev.neonstarter.autoconfigure.testsupport.ReadReplicaServer;
-import dev.neonstarter.autoconfigure.testsupport.ReplicatedTopology;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBaseBackup;
-import dev.neonstarter.autoconfigure.testsupport.RequiresPgBouncer;
+import dev.neonstarter.jdbc.autoconfigure.NeonTopologyContexts;
 import dev.neonstarter.metrics.autoconfigure.NeonMetricsAutoConfiguration;
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.replica.NeonReplicaFallbacks;
+import dev.neonstarter.testsupport.NeonTestTopology;
+import dev.neonstarter.testsupport.ReadReplicaServer;
+import dev.neonstarter.testsupport.ReplicatedTopology;
+import dev.neonstarter.testsupport.RequiresPgBaseBackup;
+import dev.neonstarter.testsupport.RequiresPgBouncer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;

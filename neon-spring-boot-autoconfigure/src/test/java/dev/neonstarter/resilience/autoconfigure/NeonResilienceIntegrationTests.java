@@ -10,13 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonstarter.autoconfigure.testsupport.PostgresServer;
 import dev.neonstarter.connection.NeonUnavailableException;
 import dev.neonstarter.health.NeonPoolHealthIndicator;
 import dev.neonstarter.health.autoconfigure.NeonHealthProperties;
 import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.resilience.NeonOperations;
+import dev.neonstarter.testsupport.PostgresServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import org.junit.jupiter.api.AfterEach;

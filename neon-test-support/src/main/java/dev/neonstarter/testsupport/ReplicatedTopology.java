@@ -1,5 +1,6 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.testsupport;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -12,9 +13,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class ReplicatedTopology implements BeforeAllCallback, AfterAllCallback {
 
-	private NeonTestTopology topology;
+	private @Nullable NeonTestTopology topology;
 
-	private ReadReplicaServer replica;
+	private @Nullable ReadReplicaServer replica;
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
@@ -34,12 +35,19 @@ public final class ReplicatedTopology implements BeforeAllCallback, AfterAllCall
 
 	/** The primary: PostgreSQL and PgBouncer. */
 	public NeonTestTopology topology() {
-		return this.topology;
+		return started(this.topology);
 	}
 
 	/** The hot standby of the topology's PostgreSQL. */
 	public ReadReplicaServer replica() {
-		return this.replica;
+		return started(this.replica);
+	}
+
+	private static <T> T started(@Nullable T server) {
+		if (server == null) {
+			throw new IllegalStateException("Not started: register it on a static @RegisterExtension field");
+		}
+		return server;
 	}
 
 }

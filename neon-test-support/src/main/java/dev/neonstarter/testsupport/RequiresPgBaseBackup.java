@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.testsupport;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +51,7 @@ public final class PgBouncerServer implements AutoCloseable {
 	 * @param poolSize server connections per user and database ({@code default_pool_size})
 	 * @param queryWaitTimeoutSeconds how long a query may wait for a server connection (Neon: 120)
 	 */
-	public static PgBouncerServer start(Path directory, int postgresPort, Map<String, String> users,
+	static PgBouncerServer start(Path directory, int postgresPort, Map<String, String> users,
 			TestCertificates certificates, int poolSize, int queryWaitTimeoutSeconds) {
 		Path executable = executable()
 			.orElseThrow(() -> new IllegalStateException("pgbouncer is not installed: apt-get install -y pgbouncer"));
@@ -117,7 +117,7 @@ public final class PgBouncerServer implements AutoCloseable {
 	}
 
 	/** The end of PgBouncer's log, for assertion messages. */
-	public String log() {
+	String log() {
 		try {
 			Path log = this.directory.resolve("pgbouncer.log");
 			return Files.exists(log) ? Files.readString(log) : "";

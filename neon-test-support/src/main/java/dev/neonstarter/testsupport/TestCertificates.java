@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.testsupport;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -70,7 +70,7 @@ public final class TestCertificates {
 		this.otherCaCertificate = write(directory.resolve("other-root.crt"), otherCa);
 	}
 
-	public static TestCertificates create(Path directory) {
+	static TestCertificates create(Path directory) {
 		try {
 			return new TestCertificates(directory);
 		}
@@ -87,11 +87,11 @@ public final class TestCertificates {
 		return this.caCertificate;
 	}
 
-	public Path serverCertificate() {
+	Path serverCertificate() {
 		return this.serverCertificate;
 	}
 
-	public Path serverKey() {
+	Path serverKey() {
 		return this.serverKey;
 	}
 

@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A streaming hot standby of a {@link NeonTestTopology}'s PostgreSQL, as a Neon read replica is: made with
@@ -92,7 +94,7 @@ public final class ReadReplicaServer implements AutoCloseable {
 	 * The {@code pg_basebackup} executable, if installed: Debian's newest version, else the first on the
 	 * {@code PATH}. Any version from the primary's major version (PostgreSQL 14 here) up can copy it.
 	 */
-	public static Optional<Path> pgBaseBackup() {
+	static Optional<Path> pgBaseBackup() {
 		Stream<Path> debian = Stream.empty();
 		if (Files.isDirectory(DEBIAN_VERSIONS)) {
 			try (Stream<Path> versions = Files.list(DEBIAN_VERSIONS)) {
@@ -269,15 +271,15 @@ public final class ReadReplicaServer implements AutoCloseable {
 		}
 	}
 
-	private String query(String sql) {
+	private @Nullable String query(String sql) {
 		return query(this.postgres.adminDataSource("postgres"), sql);
 	}
 
-	private String queryPrimary(String sql) {
+	private @Nullable String queryPrimary(String sql) {
 		return query(this.primary.adminDataSource("postgres"), sql);
 	}
 
-	private static String query(DataSource dataSource, String sql) {
+	private static @Nullable String query(DataSource dataSource, String sql) {
 		try (Connection connection = dataSource.getConnection();
 				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(sql)) {

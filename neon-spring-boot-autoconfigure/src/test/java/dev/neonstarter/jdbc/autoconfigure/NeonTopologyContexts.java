@@ -1,6 +1,6 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.jdbc.autoconfigure;
 
-import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.testsupport.NeonTestTopology;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;

@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TCP proxy on loopback that sits between an application and a server (PostgreSQL or PgBouncer) and breaks
@@ -146,7 +148,7 @@ public final class FaultProxy implements AutoCloseable {
 		}
 	}
 
-	private void pump(Link link, Socket from, Socket to) {
+	private void pump(Link link, Socket from, @Nullable Socket to) {
 		byte[] buffer = new byte[16 * 1024];
 		try (InputStream in = from.getInputStream()) {
 			OutputStream out = (to != null) ? to.getOutputStream() : null;
@@ -180,7 +182,10 @@ public final class FaultProxy implements AutoCloseable {
 		}
 	}
 
-	private static void closeQuietly(Socket socket) {
+	private static void closeQuietly(@Nullable Socket socket) {
+		if (socket == null) {
+			return;
+		}
 		try {
 			socket.close();
 		}
@@ -193,11 +198,12 @@ public final class FaultProxy implements AutoCloseable {
 
 		private final Socket client;
 
-		private final Socket server;
+		/** Absent when the link was black-holed from the start. */
+		private final @Nullable Socket server;
 
 		volatile boolean silent;
 
-		Link(Socket client, Socket server, boolean silent) {
+		Link(Socket client, @Nullable Socket server, boolean silent) {
 			this.client = client;
 			this.server = server;
 			this.silent = silent;

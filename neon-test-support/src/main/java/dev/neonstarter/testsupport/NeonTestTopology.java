@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.testsupport;
+package dev.neonstarter.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +15,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Neon's shape on one machine: a PostgreSQL with TLS and SCRAM (the direct endpoint) and a PgBouncer in
@@ -38,7 +40,7 @@ public final class NeonTestTopology implements AutoCloseable {
 	/** Neon's pooler setting. */
 	public static final int NEON_QUERY_WAIT_TIMEOUT_SECONDS = 120;
 
-	private static NeonTestTopology shared;
+	private static @Nullable NeonTestTopology shared;
 
 	private final Path directory;
 
@@ -46,7 +48,8 @@ public final class NeonTestTopology implements AutoCloseable {
 
 	private final PostgresServer postgres;
 
-	private final PgBouncerServer pgbouncer;
+	/** Absent when pgbouncer is not installed. */
+	private final @Nullable PgBouncerServer pgbouncer;
 
 	private final AtomicInteger databases = new AtomicInteger();
 
@@ -170,7 +173,7 @@ public final class NeonTestTopology implements AutoCloseable {
 		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
 	}
 
-	static String url(int port, String database, String query) {
+	static String url(int port, String database, @Nullable String query) {
 		return "postgresql://" + APP_USER + ":" + encode(APP_PASSWORD) + "@localhost:" + port + "/" + database
 				+ ((query == null || query.isEmpty()) ? "" : "?" + query);
 	}
