@@ -99,7 +99,7 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 		if (activity.serverVersion() != null) {
 			details.put("serverVersion", activity.serverVersion());
 		}
-		NeonTlsVerifier.TlsStatus tls = this.dataSource.getTlsStatus();
+		NeonTlsVerifier.TlsStatus tls = this.dataSource.tlsStatus();
 		if (tls != null) {
 			Map<String, Object> tlsDetails = new LinkedHashMap<>();
 			tlsDetails.put("mode", tls.mode().value());

@@ -6,7 +6,7 @@ import dev.neonstarter.ssl.NeonTlsPolicy;
 /**
  * Where a Neon pool connects, as the starter resolved it once: the effective connection string (credentials,
  * TLS parameters and pooler settings applied) and the TLS decision that shaped it. Carried by the pool
- * ({@link NeonHikariDataSource#getEndpoint()}), so checks, diagnostics, health and metrics read it instead of
+ * ({@link NeonHikariDataSource#endpoint()}), so checks, diagnostics, health and metrics read it instead of
  * parsing a JDBC URL again.
  * @param connection the connection string the pool uses (its password is masked in {@code toString()})
  * @param tls how TLS was decided

@@ -228,7 +228,7 @@ public class NeonHikariDataSource extends HikariDataSource {
 	}
 
 	/** Where the pool connects, as the starter resolved it. */
-	public NeonEndpoint getEndpoint() {
+	public NeonEndpoint endpoint() {
 		return this.endpoint;
 	}
 
@@ -236,17 +236,17 @@ public class NeonHikariDataSource extends HikariDataSource {
 	 * Replaces the endpoint once binding has changed what the pool connects to ({@code neon.*.hikari.jdbc-url}
 	 * or {@code data-source-properties}): set by the starter's startup checks, before the pool is used.
 	 */
-	public void setEndpoint(NeonEndpoint endpoint) {
+	public void updateEndpoint(NeonEndpoint endpoint) {
 		this.endpoint = endpoint;
 	}
 
 	/** What the startup TLS check found, or {@code null} if it did not run. */
-	public @Nullable TlsStatus getTlsStatus() {
+	public @Nullable TlsStatus tlsStatus() {
 		return this.tlsStatus;
 	}
 
 	/** Records what the startup TLS check found. */
-	public void setTlsStatus(@Nullable TlsStatus tlsStatus) {
+	public void recordTlsStatus(@Nullable TlsStatus tlsStatus) {
 		this.tlsStatus = tlsStatus;
 	}
 

@@ -72,12 +72,12 @@ class NeonTlsIntegrationTests {
 	void verifyFullWithTheRightRootSucceedsOnBothEndpoints() {
 		NeonTopologyContexts.runner(this.topology, this.database).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(NeonDataSources.class).pooled().getTlsStatus()).satisfies((status) -> {
+			assertThat(context.getBean(NeonDataSources.class).pooled().tlsStatus()).satisfies((status) -> {
 				assertThat(status.mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
 				assertThat(status.verified()).isTrue();
 				assertThat(status.serverReportsSsl()).isNull();
 			});
-			assertThat(context.getBean(NeonDataSources.class).direct().getTlsStatus()).satisfies((status) -> {
+			assertThat(context.getBean(NeonDataSources.class).direct().tlsStatus()).satisfies((status) -> {
 				assertThat(status.verified()).isTrue();
 				assertThat(status.serverReportsSsl()).isTrue();
 			});
@@ -125,7 +125,7 @@ class NeonTlsIntegrationTests {
 	void hostnameMismatchPassesAtVerifyCa() {
 		single(wrongHostServer, "sslmode=verify-ca").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(NeonDataSources.class).direct().getTlsStatus().serverReportsSsl()).isTrue();
+			assertThat(context.getBean(NeonDataSources.class).direct().tlsStatus().serverReportsSsl()).isTrue();
 		});
 	}
 
@@ -145,7 +145,7 @@ class NeonTlsIntegrationTests {
 	void disableWorksForLocalhost() {
 		single(plainServer, "sslmode=disable").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(NeonDataSources.class).pooled().getTlsStatus().mode())
+			assertThat(context.getBean(NeonDataSources.class).pooled().tlsStatus().mode())
 				.isEqualTo(NeonSslMode.DISABLE);
 			assertThat(context.getBean(JdbcTemplate.class)
 				.queryForObject("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", Boolean.class)).isFalse();

@@ -5,7 +5,7 @@ package dev.neonstarter.jdbc.autoconfigure;
  * chosen other Neon beans than the ones fixed when it was processed: for example processed with the embedded
  * PostgreSQL and run with {@code DATABASE_URL}. The message names properties, never their values.
  */
-public class NeonAotSettingsMismatchException extends IllegalStateException {
+class NeonAotSettingsMismatchException extends IllegalStateException {
 
 	private final String processedProfiles;
 

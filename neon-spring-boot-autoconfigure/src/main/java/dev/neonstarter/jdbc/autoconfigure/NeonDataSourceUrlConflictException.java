@@ -6,7 +6,7 @@ package dev.neonstarter.jdbc.autoconfigure;
  * using either silently could send an application, or a test that meant to use another database, to a database
  * it did not mean. Carries hosts and database names only, never credentials.
  */
-public class NeonDataSourceUrlConflictException extends IllegalStateException {
+class NeonDataSourceUrlConflictException extends IllegalStateException {
 
 	private final String neonSource;
 

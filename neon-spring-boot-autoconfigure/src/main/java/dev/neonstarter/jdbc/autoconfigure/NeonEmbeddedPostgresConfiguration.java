@@ -28,7 +28,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(EmbeddedPostgres.class)
 @Conditional(NeonEmbeddedPostgresConfiguration.EmbeddedCondition.class)
-public class NeonEmbeddedPostgresConfiguration {
+class NeonEmbeddedPostgresConfiguration {
 
 	private static final Log logger = LogFactory.getLog(NeonEmbeddedPostgresConfiguration.class);
 

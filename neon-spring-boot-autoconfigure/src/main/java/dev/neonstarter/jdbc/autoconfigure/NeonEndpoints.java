@@ -105,7 +105,7 @@ final class NeonEndpoints {
 	 * @param direct whether this is the direct pool
 	 */
 	static void checkBound(NeonHikariDataSource dataSource, String prefix, boolean direct) {
-		NeonEndpoint endpoint = dataSource.getEndpoint();
+		NeonEndpoint endpoint = dataSource.endpoint();
 		Properties driverProperties = dataSource.getDataSourceProperties();
 		if (endpoint.throughPooler()) {
 			checkPoolerParameters(driverProperties.keySet(), prefix + ".data-source-properties");
@@ -121,7 +121,7 @@ final class NeonEndpoints {
 		if (connection != endpoint.connection() || boundMode != endpoint.tls().mode()) {
 			NeonTlsPolicy.Decision tls = new NeonTlsPolicy.Decision(connection, endpoint.tls().modeInUrl(), boundMode,
 					endpoint.tls().upgraded());
-			dataSource.setEndpoint(new NeonEndpoint(connection, tls, endpoint.throughPooler()));
+			dataSource.updateEndpoint(new NeonEndpoint(connection, tls, endpoint.throughPooler()));
 		}
 	}
 

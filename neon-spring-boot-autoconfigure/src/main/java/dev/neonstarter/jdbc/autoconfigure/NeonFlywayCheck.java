@@ -34,7 +34,7 @@ class NeonFlywayCheck implements FlywayConfigurationCustomizer {
 	@Override
 	public void customize(FluentConfiguration configuration) {
 		DataSource dataSource = configuration.getDataSource();
-		NeonConnectionString used = (dataSource instanceof NeonHikariDataSource neon) ? neon.getEndpoint().connection()
+		NeonConnectionString used = (dataSource instanceof NeonHikariDataSource neon) ? neon.endpoint().connection()
 				: parse(jdbcUrl(dataSource));
 		if (used != null) {
 			NeonEndpoints.requireDirect("Flyway's DataSource", used);

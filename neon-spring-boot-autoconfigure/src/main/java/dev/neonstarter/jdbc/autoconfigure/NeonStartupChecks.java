@@ -49,7 +49,7 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 			String prefix = pooled ? NeonDataSourceAutoConfiguration.POOLED_HIKARI
 					: direct ? NeonDataSourceAutoConfiguration.DIRECT_HIKARI : NeonDataSourceAutoConfiguration.REPLICA_HIKARI;
 			NeonEndpoints.checkBound(dataSource, prefix, direct);
-			NeonEndpoint endpoint = dataSource.getEndpoint();
+			NeonEndpoint endpoint = dataSource.endpoint();
 			NeonConnectionString connection = endpoint.connection();
 			if (!direct) {
 				NeonPoolLimits.checkPooled(dataSource, connection, prefix + ".maximum-pool-size");
@@ -57,7 +57,7 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 			NeonProperties properties = this.beanFactory.getBean(NeonProperties.class);
 			if (properties.getSsl().isVerifyOnStartup()) {
 				NeonTlsVerifier verifier = this.beanFactory.getBean(NeonTlsVerifier.class);
-				Runnable proof = () -> dataSource.setTlsStatus(verifier.verify(dataSource.getPoolName(), dataSource,
+				Runnable proof = () -> dataSource.recordTlsStatus(verifier.verify(dataSource.getPoolName(), dataSource,
 						endpoint.target(), endpoint.tls().mode(), direct, !connection.isNeonHost()));
 				if (direct || this.singletonsInstantiated) {
 					// Flyway asks the direct pool for a connection next: proving TLS with it costs nothing extra.

@@ -3,7 +3,7 @@ package dev.neonstarter.jdbc.autoconfigure;
 /**
  * Thrown at startup when the starter has no connection string and no embedded database to use.
  */
-public class NeonUrlNotConfiguredException extends IllegalStateException {
+class NeonUrlNotConfiguredException extends IllegalStateException {
 
 	private final boolean embeddedRequested;
 

@@ -130,7 +130,7 @@ public final class NeonMetricsAutoConfiguration {
 	}
 
 	private static double verified(NeonHikariDataSource pool) {
-		NeonTlsVerifier.TlsStatus status = pool.getTlsStatus();
+		NeonTlsVerifier.TlsStatus status = pool.tlsStatus();
 		return (status != null && status.verified()) ? 1 : 0;
 	}
 

@@ -51,8 +51,8 @@ class NeonStartupTlsProofIntegrationTests {
 				assertThat(RendezvousSocketFactory.met).containsOnly(entry(NeonPools.POOLED, true),
 						entry(NeonPools.DIRECT, true));
 				NeonDataSources pools = context.getBean(NeonDataSources.class);
-				assertThat(pools.pooled().getTlsStatus().verified()).isTrue();
-				assertThat(pools.direct().getTlsStatus().verified()).isTrue();
+				assertThat(pools.pooled().tlsStatus().verified()).isTrue();
+				assertThat(pools.direct().tlsStatus().verified()).isTrue();
 			});
 	}
 
@@ -65,7 +65,7 @@ class NeonStartupTlsProofIntegrationTests {
 				assertThat(context).hasNotFailed();
 				NeonHikariDataSource pooled = context.getBean(NeonDataSources.POOLED_BEAN_NAME,
 						NeonHikariDataSource.class);
-				assertThat(pooled.getTlsStatus()).isNotNull();
+				assertThat(pooled.tlsStatus()).isNotNull();
 			});
 	}
 

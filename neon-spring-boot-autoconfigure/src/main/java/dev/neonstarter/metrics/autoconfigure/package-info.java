@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the Neon meters.
+ */
+@NullMarked
+package dev.neonstarter.metrics.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
