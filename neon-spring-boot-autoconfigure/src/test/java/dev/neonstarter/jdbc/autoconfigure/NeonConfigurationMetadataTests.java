@@ -1,14 +1,11 @@
 package dev.neonstarter.jdbc.autoconfigure;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +18,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.neonstarter.docs.ConfigurationMetadata;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.PropertyAccessorFactory;
@@ -34,14 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The configuration metadata (generated from Javadoc by spring-boot-configuration-processor, plus
- * {@code META-INF/additional-spring-configuration-metadata.json}) against the code and the README. Generic on
- * purpose: new properties are checked without touching this test.
+ * {@code META-INF/additional-spring-configuration-metadata.json}) against the code and the properties appendix
+ * ({@code docs/appendix-properties.md}). Generic on purpose: new properties are checked without touching this test.
  */
 class NeonConfigurationMetadataTests {
 
-	private static final String POOL_DEFAULTS = "### Pool defaults and why";
+	private static final String POOL_DEFAULTS = "## Pool defaults";
 
-	private static final Map<String, JsonNode> groups = load("groups");
+	private static final Map<String, JsonNode> groups = ConfigurationMetadata.load("groups");
 
 	/**
 	 * The groups bound to a pool ({@code @ConfigurationProperties} on a {@code @Bean} method returning a
@@ -63,9 +60,9 @@ class NeonConfigurationMetadataTests {
 	private static final Set<String> CONNECTION_DERIVED = Set.of("jdbc-url", "username", "password",
 			"driver-class-name", "data-source-properties");
 
-	private static final Map<String, JsonNode> properties = load("properties");
+	private static final Map<String, JsonNode> properties = ConfigurationMetadata.load("properties");
 
-	private static final Map<String, JsonNode> hints = load("hints");
+	private static final Map<String, JsonNode> hints = ConfigurationMetadata.load("hints");
 
 	@Test
 	void everyNeonPropertyHasADescription() {
@@ -154,7 +151,7 @@ class NeonConfigurationMetadataTests {
 	}
 
 	@Test
-	void readmePropertyTableListsEveryPropertyWithItsDefault() {
+	void appendixPropertyTableListsEveryPropertyWithItsDefault() {
 		Map<String, String> readme = readmeTable("## Properties", 0, 1);
 		List<String> problems = new ArrayList<>();
 		for (String name : neonProperties(not(NeonConfigurationMetadataTests::isHikariPassthrough))) {
@@ -162,13 +159,13 @@ class NeonConfigurationMetadataTests {
 				continue; // documented in the pool defaults table, checked below
 			}
 			if (!readme.containsKey(name)) {
-				problems.add(name + " is missing from the README's property table");
+				problems.add(name + " is missing from the appendix's property table");
 				continue;
 			}
 			JsonNode metadataDefault = properties.get(name).get("defaultValue");
 			String shown = firstCodeSpan(readme.get(name));
 			if (metadataDefault != null && !metadataDefault.asString().equals(shown)) {
-				problems.add(name + ": README default '" + readme.get(name) + "', metadata " + metadataDefault);
+				problems.add(name + ": appendix default '" + readme.get(name) + "', metadata " + metadataDefault);
 			}
 		}
 		for (String name : readme.keySet()) {
@@ -176,14 +173,14 @@ class NeonConfigurationMetadataTests {
 					? properties.keySet().stream().anyMatch((p) -> p.startsWith(name.substring(0, name.length() - 1)))
 					: properties.containsKey(name);
 			if (!exists) {
-				problems.add("README lists " + name + ", which is not a configuration property");
+				problems.add("The appendix lists " + name + ", which is not a configuration property");
 			}
 		}
 		assertThat(problems).isEmpty();
 	}
 
 	@Test
-	void readmePoolDefaultsMatchTheMetadata() {
+	void appendixPoolDefaultsMatchTheMetadata() {
 		List<String> problems = new ArrayList<>();
 		for (String group : HIKARI_GROUPS) {
 			// neon.pooled.hikari. is the column "pooled".
@@ -193,14 +190,14 @@ class NeonConfigurationMetadataTests {
 				JsonNode metadataDefault = properties.get(name).get("defaultValue");
 				String key = name.substring(group.length());
 				if (metadataDefault != null && !readme.containsKey(key)) {
-					problems.add(name + " has a default but is missing from the README's pool defaults table");
+					problems.add(name + " has a default but is missing from the appendix's pool defaults table");
 				}
 			}
 			readme.forEach((key, value) -> {
 				JsonNode metadataDefault = properties.get(group + key) != null
 						? properties.get(group + key).get("defaultValue") : null;
 				if (metadataDefault == null || !metadataDefault.asString().equals(normalize(value))) {
-					problems.add(group + key + ": README '" + value + "', metadata " + metadataDefault);
+					problems.add(group + key + ": appendix '" + value + "', metadata " + metadataDefault);
 				}
 			});
 		}
@@ -258,26 +255,6 @@ class NeonConfigurationMetadataTests {
 		}
 	}
 
-	/** Every {@code META-INF/spring-configuration-metadata.json} on the classpath, merged by name. */
-	private static Map<String, JsonNode> load(String section) {
-		Map<String, JsonNode> result = new LinkedHashMap<>();
-		try {
-			for (URL url : Collections.list(NeonConfigurationMetadataTests.class.getClassLoader()
-				.getResources("META-INF/spring-configuration-metadata.json"))) {
-				try (InputStream in = url.openStream()) {
-					JsonMapper.shared()
-						.readTree(in)
-						.path(section)
-						.forEach((item) -> result.put(item.path("name").asString(), item));
-				}
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return result;
-	}
-
 	/** The first table after a heading: first column (a name in backticks) to the given column's text. */
 	private static Map<String, String> readmeTable(String heading, int keyColumn, int valueColumn) {
 		List<List<String>> rows = tableRows(heading);
@@ -298,13 +275,13 @@ class NeonConfigurationMetadataTests {
 	private static List<List<String>> tableRows(String heading) {
 		List<String> lines;
 		try {
-			lines = Files.readAllLines(Path.of("..", "README.md"));
+			lines = Files.readAllLines(Path.of("..", "docs", "appendix-properties.md"));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 		int start = lines.indexOf(heading);
-		assertThat(start).as("README heading " + heading).isNotNegative();
+		assertThat(start).as("appendix heading " + heading).isNotNegative();
 		List<List<String>> rows = new ArrayList<>();
 		for (int i = start + 1; i < lines.size() && !lines.get(i).startsWith("#"); i++) {
 			String line = lines.get(i).strip();
