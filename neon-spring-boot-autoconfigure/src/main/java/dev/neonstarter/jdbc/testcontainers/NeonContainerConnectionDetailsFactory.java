@@ -2,6 +2,7 @@ package dev.neonstarter.jdbc.testcontainers;
 
 import dev.neonstarter.connection.NeonConnectionString;
 import dev.neonstarter.jdbc.autoconfigure.NeonConnectionDetails;
+import org.jspecify.annotations.Nullable;
 import org.testcontainers.containers.JdbcDatabaseContainer;
 
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionDetailsFactory;
@@ -52,14 +53,26 @@ class NeonContainerConnectionDetailsFactory
 			super(source);
 		}
 
+		private volatile @Nullable NeonConnectionString connection;
+
 		@Override
 		public NeonConnectionString getPooled() {
-			return connection(getContainer());
+			return connection();
 		}
 
 		@Override
 		public NeonConnectionString getDirect() {
-			return connection(getContainer());
+			return connection();
+		}
+
+		/** Read once the container has started: its URL, parsed once for both pools. */
+		private NeonConnectionString connection() {
+			NeonConnectionString current = this.connection;
+			if (current == null) {
+				current = connection(getContainer());
+				this.connection = current;
+			}
+			return current;
 		}
 
 		@Override
