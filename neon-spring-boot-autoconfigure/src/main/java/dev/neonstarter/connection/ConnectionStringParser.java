@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGProperty;
 
 /**
@@ -223,7 +224,7 @@ final class ConnectionStringParser {
 	}
 
 	/** What to write instead of an unknown parameter, when there is something to say. */
-	static String suggestion(String givenName) {
+	static @Nullable String suggestion(String givenName) {
 		String libpq = LIBPQ_WITHOUT_TRANSLATION.get(givenName);
 		if (libpq != null) {
 			return libpq;

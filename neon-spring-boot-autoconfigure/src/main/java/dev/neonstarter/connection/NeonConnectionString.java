@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A parsed PostgreSQL connection string, as the Neon console shows it ({@code postgresql://} or
  * {@code postgres://} URI) or as a {@code jdbc:postgresql://} URL.
@@ -117,7 +119,7 @@ public final class NeonConnectionString {
 	 * The Neon endpoint id ({@code ep-cool-darkness-123456}), from the first host label without
 	 * {@code -pooler}; {@code null} for non-Neon hosts.
 	 */
-	public String endpointId() {
+	public @Nullable String endpointId() {
 		if (!isNeonHost()) {
 			return null;
 		}

@@ -2,6 +2,8 @@ package dev.neonstarter.connection;
 
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * libpq/pgjdbc {@code sslmode} values, weakest first.
  */
@@ -41,7 +43,7 @@ public enum NeonSslMode {
 	}
 
 	/** Parses {@code verify-full}, {@code VERIFY_FULL} and the like; {@code null} gives {@code null}. */
-	public static NeonSslMode of(String value) {
+	public static @Nullable NeonSslMode of(@Nullable String value) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}

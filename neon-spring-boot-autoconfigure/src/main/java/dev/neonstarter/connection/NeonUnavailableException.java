@@ -3,11 +3,14 @@ package dev.neonstarter.connection;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The pool's endpoint is down (its last connection attempt failed at the connection level, see
  * {@code NeonEndpointMonitor}), or the {@code neon} circuit breaker (or the read replica's
  * {@code neon-replica}) is open: the database was unavailable for most recent calls. The pool refuses at once
- * instead of making the caller wait the full connection timeout. Map it to HTTP 503 with {@code Retry-After: }{@link #getRetryAfter()}.
+ * instead of making the caller wait the full connection timeout. Map it to HTTP 503 with
+ * {@code Retry-After: }{@link #getRetryAfter()}.
  */
 public class NeonUnavailableException extends SQLTransientConnectionException {
 
@@ -15,7 +18,7 @@ public class NeonUnavailableException extends SQLTransientConnectionException {
 
 	private final boolean endpointDown;
 
-	private final String lastFailure;
+	private final @Nullable String lastFailure;
 
 	public NeonUnavailableException(String breakerName, String poolName, Duration retryAfter) {
 		this(retryAfter, "Neon database unavailable: the '" + breakerName + "' circuit breaker is open, so " + poolName
@@ -23,7 +26,8 @@ public class NeonUnavailableException extends SQLTransientConnectionException {
 				+ " s", false, null);
 	}
 
-	private NeonUnavailableException(Duration retryAfter, String message, boolean endpointDown, String lastFailure) {
+	private NeonUnavailableException(Duration retryAfter, String message, boolean endpointDown,
+			@Nullable String lastFailure) {
 		super(message, "08001");
 		this.retryAfter = retryAfter;
 		this.endpointDown = endpointDown;
@@ -52,7 +56,7 @@ public class NeonUnavailableException extends SQLTransientConnectionException {
 	 * Why the endpoint is down, e.g. {@code connection refused: ...}, when the endpoint monitor refused; else
 	 * {@code null}.
 	 */
-	public String getLastFailure() {
+	public @Nullable String getLastFailure() {
 		return this.lastFailure;
 	}
 

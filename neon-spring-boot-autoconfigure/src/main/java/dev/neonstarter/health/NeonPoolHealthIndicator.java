@@ -24,6 +24,7 @@ import dev.neonstarter.pool.NeonEndpointMonitor;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.pool.NeonPoolActivity;
 import dev.neonstarter.ssl.NeonTlsVerifier;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -45,9 +46,9 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 
 	private final ExecutorService executor;
 
-	private volatile CheckResult lastCheck;
+	private volatile @Nullable CheckResult lastCheck;
 
-	private Future<CheckResult> inFlight;
+	private @Nullable Future<CheckResult> inFlight;
 
 	public NeonPoolHealthIndicator(NeonHikariDataSource dataSource, Settings properties) {
 		this.dataSource = dataSource;

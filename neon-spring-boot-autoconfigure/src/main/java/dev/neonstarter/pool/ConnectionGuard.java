@@ -2,6 +2,8 @@ package dev.neonstarter.pool;
 
 import java.sql.SQLException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Consulted by a Neon pool around each {@link java.sql.Connection} acquisition: may refuse before HikariCP is
  * asked (fail fast while the database is known to be down), and is told how each acquisition ended.
@@ -21,7 +23,7 @@ public interface ConnectionGuard {
 	void failed(long nanos, SQLException failure);
 
 	/** A short description of the guard's state for health details (e.g. a breaker's state), or {@code null}. */
-	default String state() {
+	default @Nullable String state() {
 		return null;
 	}
 

@@ -80,15 +80,15 @@ public final class NeonEndpointMonitor implements StatementWatch {
 
 	private volatile State state = State.UP;
 
-	private volatile Instant lastTransition;
+	private volatile @Nullable Instant lastTransition;
 
-	private volatile String downReason;
+	private volatile @Nullable String downReason;
 
-	private volatile SQLException downCause;
+	private volatile @Nullable SQLException downCause;
 
-	private volatile Probe probe;
+	private volatile @Nullable Probe probe;
 
-	private Thread prober;
+	private @Nullable Thread prober;
 
 	private boolean closed;
 
@@ -153,17 +153,17 @@ public final class NeonEndpointMonitor implements StatementWatch {
 	}
 
 	/** When the state last changed, or {@code null} if it never did. */
-	public Instant lastTransition() {
+	public @Nullable Instant lastTransition() {
 		return this.lastTransition;
 	}
 
 	/** Why the endpoint is down (the failed attempt's message), or {@code null} while it is up. */
-	public String downReason() {
+	public @Nullable String downReason() {
 		return (this.state == State.DOWN) ? this.downReason : null;
 	}
 
 	/** The failure that marked the endpoint down (or the last probe's), or {@code null} while it is up. */
-	public SQLException downCause() {
+	public @Nullable SQLException downCause() {
 		return (this.state == State.DOWN) ? this.downCause : null;
 	}
 

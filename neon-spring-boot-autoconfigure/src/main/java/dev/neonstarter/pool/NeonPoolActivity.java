@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the application's own use of a pool says about the database: when a connection was last obtained,
  * when obtaining one last failed and why. Health answers from this instead of querying, so probes do not keep
@@ -17,13 +19,13 @@ public final class NeonPoolActivity {
 
 	private final List<BiConsumer<String, SQLException>> failureListeners = new CopyOnWriteArrayList<>();
 
-	private volatile Instant lastSuccess;
+	private volatile @Nullable Instant lastSuccess;
 
-	private volatile Instant lastFailure;
+	private volatile @Nullable Instant lastFailure;
 
-	private volatile String lastFailureMessage;
+	private volatile @Nullable String lastFailureMessage;
 
-	private volatile String serverVersion;
+	private volatile @Nullable String serverVersion;
 
 	NeonPoolActivity(String poolName) {
 		this.poolName = poolName;
@@ -59,17 +61,17 @@ public final class NeonPoolActivity {
 	}
 
 	/** When a connection was last obtained, or {@code null}. */
-	public Instant lastSuccess() {
+	public @Nullable Instant lastSuccess() {
 		return this.lastSuccess;
 	}
 
 	/** When getting a connection last failed, or {@code null}. */
-	public Instant lastFailure() {
+	public @Nullable Instant lastFailure() {
 		return this.lastFailure;
 	}
 
 	/** Why, without credentials (pgjdbc and HikariCP messages carry none). */
-	public String lastFailureMessage() {
+	public @Nullable String lastFailureMessage() {
 		return this.lastFailureMessage;
 	}
 
@@ -81,7 +83,7 @@ public final class NeonPoolActivity {
 	}
 
 	/** The server version seen on the first connection, or {@code null}. */
-	public String serverVersion() {
+	public @Nullable String serverVersion() {
 		return this.serverVersion;
 	}
 

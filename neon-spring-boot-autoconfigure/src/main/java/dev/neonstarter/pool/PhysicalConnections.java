@@ -12,6 +12,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.util.DriverDataSource;
 import com.zaxxer.hikari.util.PropertyElf;
 import com.zaxxer.hikari.util.UtilityElf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The DataSource a Neon pool gives HikariCP to make its physical connections: the {@link DriverDataSource}
@@ -27,7 +28,7 @@ final class PhysicalConnections implements DataSource {
 
 	private final NeonEndpointMonitor monitor;
 
-	private volatile DataSource driver;
+	private volatile @Nullable DataSource driver;
 
 	PhysicalConnections(HikariConfig config, NeonEndpointMonitor monitor) {
 		this.config = config;

@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Read-only work that ran on the pooled primary because no replica connection could be had: how often, when
  * last and why. The {@code replica} health component and the {@code neon.replica.fallbacks} counter read it.
@@ -19,9 +21,9 @@ public final class NeonReplicaFallbacks {
 
 	private final List<Consumer<SQLException>> listeners = new CopyOnWriteArrayList<>();
 
-	private volatile Instant last;
+	private volatile @Nullable Instant last;
 
-	private volatile String lastReason;
+	private volatile @Nullable String lastReason;
 
 	public NeonReplicaFallbacks(boolean enabled) {
 		this.enabled = enabled;
@@ -38,12 +40,12 @@ public final class NeonReplicaFallbacks {
 	}
 
 	/** When the last fallback happened, or {@code null}. */
-	public Instant last() {
+	public @Nullable Instant last() {
 		return this.last;
 	}
 
 	/** Why the replica could not serve the last time (a HikariCP, pgjdbc or circuit breaker message). */
-	public String lastReason() {
+	public @Nullable String lastReason() {
 		return this.lastReason;
 	}
 

@@ -13,6 +13,7 @@ import dev.neonstarter.connection.NeonSslMode;
 import dev.neonstarter.connection.NeonTlsException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Proves at startup that a pool is on TLS when its mode requires it, and says what it found (the pool keeps it
@@ -35,7 +36,7 @@ public class NeonTlsVerifier {
 	 * whose proxy terminates TLS
 	 * @throws NeonTlsException when TLS is required and absent or unverifiable
 	 */
-	public TlsStatus verify(String poolName, DataSource dataSource, String target, NeonSslMode mode,
+	public @Nullable TlsStatus verify(String poolName, DataSource dataSource, String target, @Nullable NeonSslMode mode,
 			boolean askServer, boolean serverLegIsClientLeg) {
 		NeonSslMode effective = (mode != null) ? mode : NeonSslMode.PREFER;
 		if (!effective.requiresTls()) {

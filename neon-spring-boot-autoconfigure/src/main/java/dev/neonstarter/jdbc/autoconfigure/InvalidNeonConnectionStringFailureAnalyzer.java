@@ -2,6 +2,7 @@ package dev.neonstarter.jdbc.autoconfigure;
 
 import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.UnknownConnectionParameterException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -13,7 +14,7 @@ class InvalidNeonConnectionStringFailureAnalyzer
 		extends AbstractFailureAnalyzer<InvalidNeonConnectionStringException> {
 
 	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, InvalidNeonConnectionStringException cause) {
+	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, InvalidNeonConnectionStringException cause) {
 		if (cause instanceof UnknownConnectionParameterException) {
 			// Explained by UnknownConnectionParameterFailureAnalyzer.
 			return null;

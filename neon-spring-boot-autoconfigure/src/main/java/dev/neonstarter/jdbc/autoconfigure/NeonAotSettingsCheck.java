@@ -6,6 +6,7 @@ import java.util.List;
 import javax.lang.model.element.Modifier;
 
 import dev.neonstarter.pool.NeonDataSources;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.generate.GeneratedClass;
 import org.springframework.aot.generate.GeneratedMethod;
@@ -108,7 +109,7 @@ class NeonAotSettingsCheck implements BeanFactoryInitializationAotProcessor {
 		}
 	}
 
-	private static String problem(Environment environment, Processed processed) {
+	private static @Nullable String problem(Environment environment, Processed processed) {
 		boolean neonEnabled = neonEnabled(environment);
 		if (!processed.neonDataSources()) {
 			if (!processed.neonEnabled() && neonEnabled) {
@@ -156,7 +157,7 @@ class NeonAotSettingsCheck implements BeanFactoryInitializationAotProcessor {
 	}
 
 	/** Which of the connection string settings is set, by name (its value may hold a password). */
-	private static String urlSource(Environment environment) {
+	private static @Nullable String urlSource(Environment environment) {
 		if (!PropertiesNeonConnectionDetails.isConfigured(environment)) {
 			return null;
 		}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.neonstarter.connection.NeonSslMode;
 import dev.neonstarter.connection.NeonUnavailableException;
 import dev.neonstarter.pool.NeonEndpointMonitor;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -31,30 +32,30 @@ public class NeonProperties {
 	 * pooled one is derived by adding -pooler to the first host label of a *.neon.tech host. When unset, the
 	 * DATABASE_URL environment variable is used.
 	 */
-	private String url;
+	private @Nullable String url;
 
 	/**
 	 * Connection string of the direct (non-pooler) endpoint, for migrations and session features. When unset,
 	 * the DIRECT_URL environment variable is used; when that is unset too, it is derived from the url by
 	 * removing -pooler from the first host label. For non-Neon hosts it defaults to the url itself.
 	 */
-	private String directUrl;
+	private @Nullable String directUrl;
 
 	/**
 	 * User name for all Neon DataSources, overriding the one in the connection string.
 	 */
-	private String username;
+	private @Nullable String username;
 
 	/**
 	 * Password for all Neon DataSources, overriding the one in the connection string.
 	 */
-	private String password;
+	private @Nullable String password;
 
 	/**
 	 * Statements on either pool slower than this are logged at WARN with their text (placeholders, never bind
 	 * values). Unset: no slow-query log.
 	 */
-	private Duration slowQueryThreshold;
+	private @Nullable Duration slowQueryThreshold;
 
 	private final Pooled pooled = new Pooled();
 
@@ -76,43 +77,43 @@ public class NeonProperties {
 		this.enabled = enabled;
 	}
 
-	public String getUrl() {
+	public @Nullable String getUrl() {
 		return this.url;
 	}
 
-	public void setUrl(String url) {
+	public void setUrl(@Nullable String url) {
 		this.url = url;
 	}
 
-	public String getDirectUrl() {
+	public @Nullable String getDirectUrl() {
 		return this.directUrl;
 	}
 
-	public void setDirectUrl(String directUrl) {
+	public void setDirectUrl(@Nullable String directUrl) {
 		this.directUrl = directUrl;
 	}
 
-	public String getUsername() {
+	public @Nullable String getUsername() {
 		return this.username;
 	}
 
-	public void setUsername(String username) {
+	public void setUsername(@Nullable String username) {
 		this.username = username;
 	}
 
-	public String getPassword() {
+	public @Nullable String getPassword() {
 		return this.password;
 	}
 
-	public void setPassword(String password) {
+	public void setPassword(@Nullable String password) {
 		this.password = password;
 	}
 
-	public Duration getSlowQueryThreshold() {
+	public @Nullable Duration getSlowQueryThreshold() {
 		return this.slowQueryThreshold;
 	}
 
-	public void setSlowQueryThreshold(Duration slowQueryThreshold) {
+	public void setSlowQueryThreshold(@Nullable Duration slowQueryThreshold) {
 		this.slowQueryThreshold = slowQueryThreshold;
 	}
 
@@ -191,14 +192,14 @@ public class NeonProperties {
 		 * verify-full for Neon hosts (*.neon.tech; an sslmode in the URL is upgraded, and that is logged),
 		 * otherwise the URL's sslmode, else pgjdbc's default (prefer).
 		 */
-		private NeonSslMode mode;
+		private @Nullable NeonSslMode mode;
 
 		/**
 		 * PEM file with the root certificate(s) to verify the server against. When unset, verify-ca and
 		 * verify-full use the JDK trust store (Neon's certificates are publicly trusted), unless the URL names
 		 * an sslrootcert.
 		 */
-		private java.nio.file.Path rootCert;
+		private java.nio.file.@Nullable Path rootCert;
 
 		/**
 		 * Whether to prove at startup that each DataSource is on TLS when its mode requires it, failing
@@ -206,19 +207,19 @@ public class NeonProperties {
 		 */
 		private boolean verifyOnStartup = true;
 
-		public NeonSslMode getMode() {
+		public @Nullable NeonSslMode getMode() {
 			return this.mode;
 		}
 
-		public void setMode(NeonSslMode mode) {
+		public void setMode(@Nullable NeonSslMode mode) {
 			this.mode = mode;
 		}
 
-		public java.nio.file.Path getRootCert() {
+		public java.nio.file.@Nullable Path getRootCert() {
 			return this.rootCert;
 		}
 
-		public void setRootCert(java.nio.file.Path rootCert) {
+		public void setRootCert(java.nio.file.@Nullable Path rootCert) {
 			this.rootCert = rootCert;
 		}
 
@@ -333,26 +334,26 @@ public class NeonProperties {
 		 * User name for the direct DataSource only, e.g. a migration role that owns the schema while the
 		 * application's role does not.
 		 */
-		private String username;
+		private @Nullable String username;
 
 		/**
 		 * Password for the direct DataSource only.
 		 */
-		private String password;
+		private @Nullable String password;
 
-		public String getUsername() {
+		public @Nullable String getUsername() {
 			return this.username;
 		}
 
-		public void setUsername(String username) {
+		public void setUsername(@Nullable String username) {
 			this.username = username;
 		}
 
-		public String getPassword() {
+		public @Nullable String getPassword() {
 			return this.password;
 		}
 
-		public void setPassword(String password) {
+		public void setPassword(@Nullable String password) {
 			this.password = password;
 		}
 
@@ -407,7 +408,7 @@ public class NeonProperties {
 		 * replica host is turned into its -pooler host, as for neon.url. User and password default to the
 		 * primary's. Unset: no replica, and the application's DataSource is the pooled primary.
 		 */
-		private String url;
+		private @Nullable String url;
 
 		/**
 		 * Whether read-only work falls back to the pooled primary when no replica connection can be obtained
@@ -416,11 +417,11 @@ public class NeonProperties {
 		 */
 		private boolean fallback = true;
 
-		public String getUrl() {
+		public @Nullable String getUrl() {
 			return this.url;
 		}
 
-		public void setUrl(String url) {
+		public void setUrl(@Nullable String url) {
 			this.url = url;
 		}
 
