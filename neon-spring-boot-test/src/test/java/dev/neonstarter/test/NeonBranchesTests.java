@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import dev.neonstarter.autoconfigure.api.NeonApiClient;
-import dev.neonstarter.autoconfigure.api.NeonApiClient.Branch;
-import dev.neonstarter.autoconfigure.api.NeonApiStub;
+import dev.neonstarter.api.NeonApiClient;
+import dev.neonstarter.api.NeonApiClient.Branch;
+import dev.neonstarter.api.NeonApiStub;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +32,7 @@ class NeonBranchesTests {
 							"ready"),
 					new Branch("br-other-3", "ci-testing-data", NeonApiStub.MAIN_BRANCH_ID, old, "ready")))
 				.anyBranchDeletable();
-			List<Branch> deleted = NeonBranches.deleteStale(new NeonApiClient(neon.properties()), "ci-test",
+			List<Branch> deleted = NeonBranches.deleteStale(new NeonApiClient(neon.settings()), "ci-test",
 					Duration.ofHours(2));
 			assertThat(deleted).extracting(Branch::id).containsExactly("br-leaked-1");
 			assertThat(neon.deletes()).singleElement()

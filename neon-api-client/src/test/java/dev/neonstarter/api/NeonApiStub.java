@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.api;
+package dev.neonstarter.api;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -81,20 +81,11 @@ public final class NeonApiStub implements AutoCloseable, BeforeEachCallback, Aft
 	}
 
 	/** Client settings for this stub: its key, project and URL, 10 ms polls and retries. */
-	public NeonApiProperties properties() {
-		NeonApiProperties properties = new NeonApiProperties();
-		configuration().forEach((name, value) -> {
-			switch (name) {
-				case "neon.api.key" -> properties.setKey(value);
-				case "neon.api.project-id" -> properties.setProjectId(value);
-				case "neon.api.base-url" -> properties.setBaseUrl(value);
-				default -> {
-				}
-			}
-		});
-		properties.setPollInterval(Duration.ofMillis(10));
-		properties.setRetryBackoff(Duration.ofMillis(10));
-		return properties;
+	public NeonApiSettings settings() {
+		return NeonApiSettings.of(API_KEY, PROJECT_ID)
+			.withBaseUrl(baseUrl())
+			.withPollInterval(Duration.ofMillis(10))
+			.withRetryBackoff(Duration.ofMillis(10));
 	}
 
 	/** The same settings as {@code neon.api.*} properties (e.g. JUnit configuration parameters). */
