@@ -19,7 +19,7 @@ class NeonApiRuntimeHints implements RuntimeHintsRegistrar {
 	private static final String MESSAGES = "dev.neonstarter.api.NeonApiMessages$";
 
 	/** The bodies the client reads or writes; the types they contain are registered with them. */
-	static final String[] BODIES = { "CreateBranchRequest", "CreateBranchResponse", "OperationResponse",
+	private static final String[] BODIES = { "CreateBranchRequest", "CreateBranchResponse", "OperationResponse",
 			"BranchesResponse", "DatabasesResponse", "ConnectionUriResponse", "ErrorResponse" };
 
 	@Override
