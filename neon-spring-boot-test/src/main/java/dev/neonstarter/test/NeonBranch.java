@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * compute is created through the Neon API before the class's first test and deleted after its last, whether the
  * tests pass or fail.
  * <p>
- * In a Spring test the branch is the context's {@code NeonConnectionDetails}, so both DataSources and Flyway use
- * it; any test may also take a {@link dev.neonstarter.autoconfigure.api.NeonBranchConnection} parameter. The
+ * In a Spring test the branch's connection URIs are the context's {@code neon.url} and {@code neon.direct-url},
+ * above every other property source, so both DataSources and Flyway use it; any test may also take a
+ * {@link dev.neonstarter.api.NeonBranchConnection} parameter. The
  * Neon API is configured by the {@code NEON_API_KEY} and {@code NEON_PROJECT_ID} environment variables (or
  * {@code neon.api.*} system properties or JUnit configuration parameters); without a key the class is skipped
  * with a message saying so.

@@ -3,9 +3,8 @@ package dev.neonstarter.test;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.neonstarter.autoconfigure.api.NeonApiClient;
-import dev.neonstarter.autoconfigure.api.NeonApiProperties;
-import dev.neonstarter.autoconfigure.api.NeonBranchConnection;
+import dev.neonstarter.api.NeonApiClient;
+import dev.neonstarter.api.NeonBranchConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -32,7 +31,7 @@ import org.springframework.util.StringUtils;
  * share their enclosing class's branch.
  * <p>
  * Settings come from JUnit configuration parameters (which include system properties), then environment
- * variables: {@code neon.api.*} as bound by {@link NeonApiProperties#bind}, and {@code NEON_KEEP_BRANCH}.
+ * variables: {@code neon.api.*} as {@link NeonApiEnvironment} reads them, and {@code NEON_KEEP_BRANCH}.
  */
 class NeonBranchExtension
 		implements ExecutionCondition, BeforeAllCallback, TestInstancePreConstructCallback, ParameterResolver {
@@ -59,7 +58,7 @@ class NeonBranchExtension
 
 	@Override
 	public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-		if (StringUtils.hasText(NeonApiProperties.bind(environment(context)).getKey())) {
+		if (StringUtils.hasText(NeonApiEnvironment.settings(environment(context)).key())) {
 			return ConditionEvaluationResult.enabled("a Neon API key is set");
 		}
 		return ConditionEvaluationResult.disabled("@NeonBranch needs a Neon API key to create a branch for the test:"
@@ -127,7 +126,7 @@ class NeonBranchExtension
 				.orElseThrow(() -> new IllegalStateException(
 						context.getRequiredTestClass().getName() + " is not annotated with @NeonBranch"));
 			ConfigurableEnvironment environment = environment(context);
-			NeonApiClient client = new NeonApiClient(NeonApiProperties.bind(environment));
+			NeonApiClient client = new NeonApiClient(NeonApiEnvironment.settings(environment));
 			NeonBranchConnection branch = client.createBranch(NeonBranches.newName(annotation.namePrefix()),
 					annotation.parent(), emptyToNull(annotation.database()), emptyToNull(annotation.role()));
 			boolean keep = annotation.keep() || Boolean.parseBoolean(environment.getProperty(KEEP_VARIABLE));

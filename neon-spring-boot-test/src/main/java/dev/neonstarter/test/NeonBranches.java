@@ -7,8 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.neonstarter.autoconfigure.api.NeonApiClient;
-import dev.neonstarter.autoconfigure.api.NeonApiProperties;
+import dev.neonstarter.api.NeonApiClient;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.StandardEnvironment;
@@ -79,7 +78,8 @@ public final class NeonBranches {
 	 * @return the deleted branches
 	 */
 	public static List<NeonApiClient.Branch> deleteStale(String prefix, Duration olderThan) {
-		return deleteStale(new NeonApiClient(NeonApiProperties.bind(new StandardEnvironment())), prefix, olderThan);
+		return deleteStale(new NeonApiClient(NeonApiEnvironment.settings(new StandardEnvironment())), prefix,
+				olderThan);
 	}
 
 	/**

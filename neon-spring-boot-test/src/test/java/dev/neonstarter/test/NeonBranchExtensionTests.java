@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.neonstarter.autoconfigure.api.NeonApiStub;
-import dev.neonstarter.autoconfigure.api.NeonBranchConnection;
+import dev.neonstarter.api.NeonBranchConnection;
+import dev.neonstarter.testsupport.NeonApiStub;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -91,7 +91,8 @@ class NeonBranchExtensionTests {
 		assertThat(reportedBranchNames(results)).containsExactly(name);
 		assertThat(seen).hasSize(2).allSatisfy((branch) -> {
 			assertThat(branch.name()).isEqualTo(name);
-			assertThat(branch.getPooled().host()).isEqualTo("ep-small-bush-675287-pooler.us-east-2.aws.neon.tech");
+			assertThat(branch.pooledUri()).isEqualTo(POOLED);
+			assertThat(branch.directUri()).isEqualTo(DIRECT);
 		});
 		assertThat(neon.deletes()).singleElement()
 			.satisfies((delete) -> assertThat(delete.getUrl()).endsWith("/branches/" + NeonApiStub.BRANCH_ID));

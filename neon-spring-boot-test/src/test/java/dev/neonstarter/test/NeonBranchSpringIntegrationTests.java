@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonstarter.autoconfigure.api.NeonApiStub;
-import dev.neonstarter.autoconfigure.api.NeonBranchConnection;
-import dev.neonstarter.jdbc.autoconfigure.NeonConnectionDetails;
+import dev.neonstarter.api.NeonBranchConnection;
+import dev.neonstarter.connection.NeonConnectionString;
+import dev.neonstarter.testsupport.NeonApiStub;
 import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,12 +97,16 @@ class NeonBranchSpringIntegrationTests {
 	@SpringBootTest(classes = BranchApplication.class,
 			properties = { "spring.flyway.locations=classpath:db/branch-migration",
 					// Debian's PgBouncer 1.18 has no protocol-level prepared statements; Neon's has.
-					"neon.pooled.prepared-statements=disabled" })
+					"neon.pooled.prepared-statements=disabled",
+					// The application's own connection, as its configuration or environment gives it: the branch
+					// wins over all of it, and a spring.datasource.url elsewhere does not fail startup.
+					"neon.url=postgresql://app:app_secret@ep-app-000001-pooler.us-east-2.aws.neon.tech/app",
+					"DATABASE_URL=postgresql://app:app_secret@ep-env-000002.us-east-2.aws.neon.tech/app",
+					"DIRECT_URL=postgresql://app:app_secret@ep-env-000002.us-east-2.aws.neon.tech/app",
+					"neon.username=app", "neon.password=app_secret",
+					"spring.datasource.url=jdbc:postgresql://localhost:1/elsewhere" })
 	@ExtendWith(EngineTestKitOnly.class)
 	static class BranchBackedApplicationTests {
-
-		@Autowired
-		NeonConnectionDetails connectionDetails;
 
 		@Autowired
 		@Qualifier("neonPooledDataSource")
@@ -119,11 +123,13 @@ class NeonBranchSpringIntegrationTests {
 		void writesThroughThePooledEndpointToTheSchemaFlywayMigratedThroughTheDirectOne(NeonBranchConnection branch) {
 			pools.add(this.pooled);
 			pools.add(this.direct);
-			assertThat(this.connectionDetails).isSameAs(branch);
 			jdbcUrls.add(this.pooled.getJdbcUrl().replaceAll("/[^/]*$", "/"));
 			jdbcUrls.add(this.direct.getJdbcUrl().replaceAll("/[^/]*$", "/"));
-			assertThat(this.pooled.getJdbcUrl()).isEqualTo(branch.getPooled().toJdbcUrl());
-			assertThat(this.direct.getJdbcUrl()).isEqualTo(branch.getDirect().toJdbcUrl());
+			assertThat(this.pooled.getJdbcUrl()).isEqualTo(NeonConnectionString.parse(branch.pooledUri()).toJdbcUrl());
+			assertThat(this.direct.getJdbcUrl()).isEqualTo(NeonConnectionString.parse(branch.directUri()).toJdbcUrl());
+			// The branch's role, as Neon returned it, not neon.username.
+			assertThat(this.pooled.getUsername()).isEqualTo(NeonTestTopology.MIGRATOR);
+			assertThat(this.direct.getUsername()).isEqualTo(NeonTestTopology.MIGRATOR);
 			assertThat(new JdbcTemplate(this.direct).queryForObject(
 					"SELECT count(*) FROM flyway_schema_history WHERE success", Integer.class)).isEqualTo(1);
 			this.jdbc.update("INSERT INTO branch_notes (text) VALUES (?)", "written on a branch");

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-import dev.neonstarter.autoconfigure.api.NeonApiProperties;
 import dev.neonstarter.ssl.NeonTlsPolicy;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
 import io.github.resilience4j.common.retry.configuration.CommonRetryConfigurationProperties;
@@ -76,8 +75,6 @@ class NeonRuntimeHintsTests {
 			.onMethodInvocation(CommonCircuitBreakerConfigurationProperties.InstanceProperties.class,
 					"setSlidingWindowSize"))
 			.accepts(hints);
-		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(NeonApiProperties.class, "setKey"))
-			.accepts(hints);
 	}
 
 	@Test
@@ -101,11 +98,11 @@ class NeonRuntimeHintsTests {
 	void neonApiBodiesCanBeMappedByJackson() {
 		for (String body : new String[] { "CreateBranchRequest", "BranchSpec", "CreateBranchResponse", "Operation",
 				"BranchesResponse", "ConnectionUriResponse", "ErrorResponse" }) {
-			TypeReference type = TypeReference.of("dev.neonstarter.autoconfigure.api.NeonApiMessages$" + body);
+			TypeReference type = TypeReference.of("dev.neonstarter.api.NeonApiMessages$" + body);
 			assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(body).accepts(hints);
 		}
 		assertThat(RuntimeHintsPredicates.reflection()
-			.onType(TypeReference.of("dev.neonstarter.autoconfigure.api.NeonApiClient$Branch"))).accepts(hints);
+			.onType(TypeReference.of("dev.neonstarter.api.NeonApiClient$Branch"))).accepts(hints);
 	}
 
 	/** Spring's own registrar covers {@code META-INF/spring.factories}: failure analyzers, the post-processor. */

@@ -1,36 +1,34 @@
-package dev.neonstarter.autoconfigure.api;
+package dev.neonstarter.api.autoconfigure;
 
 import java.time.Duration;
 
+import dev.neonstarter.api.NeonApiSettings;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
- * Configuration of the Neon API client ({@code neon.api.*}). The key is usually given as the
- * {@code NEON_API_KEY} environment variable (Spring's relaxed binding of {@code neon.api.key}) and the project
- * as {@code NEON_PROJECT_ID}.
+ * Configuration of the Neon API client ({@code neon.api.*}), mapped to {@link NeonApiSettings}. The key is usually
+ * given as the {@code NEON_API_KEY} environment variable (Spring's relaxed binding of {@code neon.api.key}) and
+ * the project as {@code NEON_PROJECT_ID}.
  */
 @ConfigurationProperties(NeonApiProperties.PREFIX)
 public class NeonApiProperties {
 
 	static final String PREFIX = "neon.api";
 
-	/** Environment variable read when {@code neon.api.project-id} is unset. */
-	public static final String PROJECT_ID_VARIABLE = "NEON_PROJECT_ID";
-
 	/**
 	 * Neon API key, sent as a Bearer token; usually given as the NEON_API_KEY environment variable. Never
 	 * logged. Without it (and a project id) no Neon API client is configured.
 	 */
-	private String key;
+	private @Nullable String key;
 
 	/**
 	 * Id of the Neon project whose branches the client manages (the console's project settings show it, e.g.
 	 * autumn-disk-484331). When unset, the NEON_PROJECT_ID environment variable is used.
 	 */
-	private String projectId;
+	private @Nullable String projectId;
 
 	/**
 	 * Base URL of the Neon API v2.
@@ -64,39 +62,19 @@ public class NeonApiProperties {
 	 */
 	private Duration retryBackoff = Duration.ofSeconds(1);
 
-	/**
-	 * Binds {@code neon.api.*} from the environment, with the {@value #PROJECT_ID_VARIABLE} fallback: for code
-	 * that needs the client outside an application context (test support, scripts) and for the
-	 * auto-configuration, so both read the same settings the same way.
-	 * @param environment the environment to read
-	 * @return the bound properties
-	 */
-	public static NeonApiProperties bind(Environment environment) {
-		NeonApiProperties properties = Binder.get(environment).bindOrCreate(PREFIX, NeonApiProperties.class);
-		if (!StringUtils.hasText(properties.getProjectId())) {
-			properties.setProjectId(environment.getProperty(PROJECT_ID_VARIABLE));
-		}
-		return properties;
-	}
-
-	/** Whether both an API key and a project id are set. */
-	public boolean isConfigured() {
-		return StringUtils.hasText(this.key) && StringUtils.hasText(this.projectId);
-	}
-
-	public String getKey() {
+	public @Nullable String getKey() {
 		return this.key;
 	}
 
-	public void setKey(String key) {
+	public void setKey(@Nullable String key) {
 		this.key = key;
 	}
 
-	public String getProjectId() {
+	public @Nullable String getProjectId() {
 		return this.projectId;
 	}
 
-	public void setProjectId(String projectId) {
+	public void setProjectId(@Nullable String projectId) {
 		this.projectId = projectId;
 	}
 
@@ -146,6 +124,22 @@ public class NeonApiProperties {
 
 	public void setRetryBackoff(Duration retryBackoff) {
 		this.retryBackoff = retryBackoff;
+	}
+
+	/**
+	 * The client settings these properties describe.
+	 * @param projectIdVariable the {@code NEON_PROJECT_ID} environment variable, used when no project id is set
+	 * @return the settings
+	 */
+	NeonApiSettings toSettings(@Nullable String projectIdVariable) {
+		String project = StringUtils.hasText(this.projectId) ? this.projectId : projectIdVariable;
+		return NeonApiSettings.of(this.key, project)
+			.withBaseUrl(this.baseUrl)
+			.withRequestTimeout(this.requestTimeout)
+			.withOperationTimeout(this.operationTimeout)
+			.withPollInterval(this.pollInterval)
+			.withMaxRetries(this.maxRetries)
+			.withRetryBackoff(this.retryBackoff);
 	}
 
 	/** Never shows the key. */

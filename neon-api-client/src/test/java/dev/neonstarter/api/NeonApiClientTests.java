@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.api;
+package dev.neonstarter.api;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +7,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.neonstarter.testsupport.NeonApiStub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +21,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -39,12 +42,12 @@ class NeonApiClientTests {
 
 	private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
-	private NeonApiClient client(NeonApiProperties properties) {
-		return new NeonApiClient(properties, this.waits::add);
+	private NeonApiClient client(NeonApiSettings settings) {
+		return new NeonApiClient(settings, this.waits::add);
 	}
 
 	private NeonApiClient client() {
-		return client(neon.properties());
+		return client(settings());
 	}
 
 	@Test
@@ -57,13 +60,12 @@ class NeonApiClientTests {
 		assertThat(branch.branch().parentId()).isEqualTo(NeonApiStub.MAIN_BRANCH_ID);
 		assertThat(branch.branch().createdAt()).isEqualTo(Instant.parse("2026-11-23T19:55:43Z"));
 		assertThat(branch.endpointId()).isEqualTo(NeonApiStub.ENDPOINT_ID);
-		assertThat(branch.getPooled().host()).isEqualTo("ep-small-bush-675287-pooler.us-east-2.aws.neon.tech");
-		assertThat(branch.getDirect().host()).isEqualTo("ep-small-bush-675287.us-east-2.aws.neon.tech");
-		assertThat(branch.getDirect().username()).isEqualTo(NeonApiStub.OWNER);
-		assertThat(branch.getDirect().password()).isEqualTo("npg_s3cret");
-		assertThat(branch.getDirect().database()).isEqualTo(NeonApiStub.DATABASE);
-		assertThat(branch.getDirect().parameter("channelBinding")).isEqualTo("require");
-		assertThat(branch.toString()).contains(NeonApiStub.BRANCH_ID).doesNotContain("npg_s3cret");
+		// As Neon returned them, parameters included: the starter parses them when it connects.
+		assertThat(branch.pooledUri()).isEqualTo(POOLED);
+		assertThat(branch.directUri()).isEqualTo(DIRECT);
+		assertThat(branch.toString()).contains(NeonApiStub.BRANCH_ID, "neondb_owner:****@ep-small-bush-675287-pooler.",
+				"neondb_owner:****@ep-small-bush-675287.", "channel_binding=require")
+			.doesNotContain("npg_s3cret");
 
 		// The parent was found by name; the body is the one Neon documents.
 		LoggedRequest create = neon.creates().get(0);
@@ -118,9 +120,7 @@ class NeonApiClientTests {
 	@Test
 	void anOperationThatNeverFinishesTimesOutAndTheBranchIsDeleted() {
 		neon.branchLifecycle(0, POOLED, DIRECT).stuckCreateOperation();
-		NeonApiProperties properties = neon.properties();
-		properties.setOperationTimeout(Duration.ofMillis(200));
-		NeonApiClient client = new NeonApiClient(properties);
+		NeonApiClient client = new NeonApiClient(settings().withOperationTimeout(Duration.ofMillis(200)));
 		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client.createBranch("ci-test-x", "main"))
 			.withMessage("Neon operation 'create_branch' (" + NeonApiStub.CREATE_OPERATION_ID + ", branch "
 					+ NeonApiStub.BRANCH_ID + ") did not finish within 0.2s (last status 'running');"
@@ -158,10 +158,8 @@ class NeonApiClientTests {
 	@Test
 	void tooManyRequestsFailsClearlyOnceTheRetriesAreUsedUp() {
 		neon.branchLifecycle(0, POOLED, DIRECT).rateLimitedCreate(10, "1");
-		NeonApiProperties properties = neon.properties();
-		properties.setMaxRetries(2);
 		assertThatExceptionOfType(NeonApiException.class)
-			.isThrownBy(() -> client(properties).createBranch("ci-test-x", null))
+			.isThrownBy(() -> client(settings().withMaxRetries(2)).createBranch("ci-test-x", null))
 			.withMessage("The Neon API rate limit (700 requests per minute) still refused POST"
 					+ " /projects/autumn-disk-484331/branches after 2 retries (429 Too Many Requests): rate limit"
 					+ " exceeded (request id req-429-2)")
@@ -171,18 +169,75 @@ class NeonApiClientTests {
 	}
 
 	@Test
+	void lockedIsRetriedLikeTooManyRequests() {
+		neon.branchLifecycle(0, POOLED, DIRECT);
+		neon.stub(post(urlPathEqualTo(NeonApiStub.projectPath("/branches"))).atPriority(1)
+			.inScenario("locked")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willSetStateTo("unlocked")
+			.willReturn(aResponse().withStatus(423)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"code\":\"\",\"message\":\"project already has running operations\"}")));
+		assertThat(client().createBranch("ci-test-x", null).id()).isEqualTo(NeonApiStub.BRANCH_ID);
+		assertThat(neon.creates()).hasSize(2);
+		assertThat(this.waits).startsWith(Duration.ofMillis(10));
+	}
+
+	@Test
+	void otherFailuresAreNotRetried() {
+		neon.stub(get(urlPathEqualTo(NeonApiStub.projectPath("/branches")))
+			.willReturn(aResponse().withStatus(503).withBody("upstream unavailable")));
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client().listBranches())
+			.withMessage("Neon API GET /projects/autumn-disk-484331/branches failed with HTTP 503")
+			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(503));
+		assertThat(neon.requestCount()).isEqualTo(1);
+		assertThat(this.waits).isEmpty();
+	}
+
+	@Test
+	void anInterruptedRetryWaitFailsClearlyAndKeepsTheInterrupt() {
+		neon.branchLifecycle(0, POOLED, DIRECT).rateLimitedCreate(1, "1");
+		NeonApiClient client = new NeonApiClient(settings(), (duration) -> {
+			throw new InterruptedException();
+		});
+		try {
+			assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client.createBranch("ci-test-x", null))
+				.withMessage("Interrupted while waiting for the Neon API");
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(neon.creates()).hasSize(1);
+	}
+
+	@Test
+	void aConnectionUriThatCannotBeUsedFailsWithoutQuotingItAndTheBranchIsDeleted() {
+		neon.branchLifecycle(0, "mysql://neondb_owner:npg_s3cret@ep-small-bush-675287-pooler.us-east-2.aws.neon.tech/neondb",
+				DIRECT);
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client().createBranch("ci-test-x", null))
+			.withMessage("The Neon API returned a pooled connection URI for branch " + NeonApiStub.BRANCH_ID
+					+ " that cannot be used: it is not a postgresql:// URI");
+		assertThat(neon.deletes()).hasSize(1);
+		assertThat(NeonApiClient.problem("postgresql://u:p@host/db")).isNull();
+		assertThat(NeonApiClient.problem("postgres://host")).isNull();
+		assertThat(NeonApiClient.problem(" ")).isEqualTo("it is empty");
+		assertThat(NeonApiClient.problem("postgresql://u:p@/db")).isEqualTo("it names no host");
+		assertThat(NeonApiClient.problem("postgresql://u:p w@host/db")).isEqualTo("it is not a URI");
+	}
+
+	@Test
 	void aRejectedKeyFailsWithAClearMessageThatDoesNotShowIt() {
 		neon.branchLifecycle(0, POOLED, DIRECT);
-		NeonApiProperties properties = neon.properties();
-		properties.setKey("napi_revoked_key_987654321");
-		NeonApiClient client = client(properties);
+		NeonApiSettings settings = settings().withKey("napi_revoked_key_987654321");
+		NeonApiClient client = client(settings);
 		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client.createBranch("ci-test-x", null))
 			.withMessage("The Neon API rejected the API key (401 Unauthorized) for POST /projects/autumn-disk-484331/branches:"
 					+ " authentication required: check the NEON_API_KEY environment variable or neon.api.key; it must be a"
 					+ " current key from the Neon console (Account settings > API keys)")
 			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(401));
 		assertThat(client.toString()).isEqualTo("NeonApiClient[" + neon.baseUrl() + ", project autumn-disk-484331]");
-		assertThat(properties.toString()).doesNotContain("napi_revoked_key_987654321");
+		assertThat(settings.toString()).contains("key=****").doesNotContain("napi_revoked_key_987654321");
 	}
 
 	@Test
@@ -193,9 +248,9 @@ class NeonApiClientTests {
 				Instant.parse("2022-12-07T10:00:00Z"), "ready");
 		String path = NeonApiStub.projectPath("/branches");
 		neon.stub(get(urlPathEqualTo(path)).withQueryParam("cursor", absent())
-			.willReturn(okJson(NeonApiStub.branchesJson(List.of(main), "c2"))));
+			.willReturn(okJson(NeonApiStub.branchesJson(List.of(stubbed(main)), "c2"))));
 		neon.stub(get(urlPathEqualTo(path)).withQueryParam("cursor", equalTo("c2"))
-			.willReturn(okJson(NeonApiStub.branchesJson(List.of(dev), "c3"))));
+			.willReturn(okJson(NeonApiStub.branchesJson(List.of(stubbed(dev)), "c3"))));
 		neon.stub(get(urlPathEqualTo(path)).withQueryParam("cursor", equalTo("c3"))
 			.willReturn(okJson(NeonApiStub.branchesJson(List.of(), null))));
 		assertThat(client().listBranches()).containsExactly(main, dev);
@@ -221,20 +276,33 @@ class NeonApiClientTests {
 			.withMessage("Neon branch br-dawn-scene-747675 has 2 databases (neondb, analytics): name the one to connect to");
 		assertThat(neon.deletes()).hasSize(1);
 		NeonBranchConnection named = client().createBranch("ci-test-y", null, "neondb", "neondb_owner");
-		assertThat(named.getPooled().database()).isEqualTo("neondb");
+		assertThat(named.pooledUri()).isEqualTo(POOLED);
 	}
 
 	@Test
 	void aMissingKeyOrProjectFailsClearly() {
-		NeonApiProperties noKey = neon.properties();
-		noKey.setKey(" ");
+		NeonApiSettings noKey = settings().withKey(" ");
 		assertThatIllegalStateException().isThrownBy(() -> new NeonApiClient(noKey))
 			.withMessageStartingWith("No Neon API key: set the NEON_API_KEY environment variable or neon.api.key");
-		NeonApiProperties noProject = neon.properties();
-		noProject.setProjectId(null);
+		NeonApiSettings noProject = settings().withProjectId(null);
 		assertThatIllegalStateException().isThrownBy(() -> new NeonApiClient(noProject))
 			.withMessageStartingWith("No Neon project id: set the NEON_PROJECT_ID environment variable or"
 					+ " neon.api.project-id");
+	}
+
+
+	/** Client settings for the stub: its key, project and URL, 10 ms polls and retries. */
+	private NeonApiSettings settings() {
+		return NeonApiSettings.of(NeonApiStub.API_KEY, NeonApiStub.PROJECT_ID)
+			.withBaseUrl(neon.baseUrl())
+			.withPollInterval(Duration.ofMillis(10))
+			.withRetryBackoff(Duration.ofMillis(10));
+	}
+
+
+	private static NeonApiStub.Branch stubbed(NeonApiClient.Branch branch) {
+		return new NeonApiStub.Branch(branch.id(), branch.name(), branch.parentId(), branch.createdAt(),
+				branch.currentState());
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.neonstarter.autoconfigure.api;
+package dev.neonstarter.api;
 
 /**
  * A Neon API request failed, was refused, or started an operation that failed or did not finish in time. The

@@ -1,7 +1,8 @@
-package dev.neonstarter.autoconfigure.api;
+package dev.neonstarter.api;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,46 +21,48 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.BranchSpec;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.BranchesResponse;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.ConnectionUriResponse;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.CreateBranchRequest;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.CreateBranchResponse;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.Database;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.DatabasesResponse;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.Endpoint;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.EndpointSpec;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.ErrorResponse;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.Operation;
-import dev.neonstarter.autoconfigure.api.NeonApiMessages.OperationResponse;
-import dev.neonstarter.connection.InvalidNeonConnectionStringException;
-import dev.neonstarter.connection.NeonConnectionString;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import dev.neonstarter.api.NeonApiMessages.BranchSpec;
+import dev.neonstarter.api.NeonApiMessages.BranchesResponse;
+import dev.neonstarter.api.NeonApiMessages.ConnectionUriResponse;
+import dev.neonstarter.api.NeonApiMessages.CreateBranchRequest;
+import dev.neonstarter.api.NeonApiMessages.CreateBranchResponse;
+import dev.neonstarter.api.NeonApiMessages.Database;
+import dev.neonstarter.api.NeonApiMessages.DatabasesResponse;
+import dev.neonstarter.api.NeonApiMessages.Endpoint;
+import dev.neonstarter.api.NeonApiMessages.EndpointSpec;
+import dev.neonstarter.api.NeonApiMessages.ErrorResponse;
+import dev.neonstarter.api.NeonApiMessages.Operation;
+import dev.neonstarter.api.NeonApiMessages.OperationResponse;
+import io.github.resilience4j.core.functions.Either;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.util.Assert;
-import org.springframework.util.StringUtils;
-
-import static dev.neonstarter.autoconfigure.api.NeonApiMessages.orEmpty;
+import static dev.neonstarter.api.NeonApiMessages.orEmpty;
+import static dev.neonstarter.api.NeonApiSettings.hasText;
 
 /**
  * A small client of the Neon API v2 for branches: create one with a read-write compute and wait until it can
  * be used, list, delete. Requests refused with 429 (rate limit) or 423 (another operation holds the project)
- * are retried with exponential backoff, or after the server's {@code Retry-After}.
+ * are retried with exponential backoff, or after the server's {@code Retry-After}; other failures are not
+ * retried. Configured by {@link NeonApiSettings}.
  * <p>
  * The API key is sent only in the {@code Authorization} header: it is never logged and never part of an
  * exception message or {@link #toString()}. Thread-safe.
  */
 public final class NeonApiClient {
 
-	private static final Log logger = LogFactory.getLog(NeonApiClient.class);
+	private static final Logger logger = LoggerFactory.getLogger(NeonApiClient.class);
 
 	private static final String USER_AGENT = "neon-spring-boot-starter";
 
@@ -74,15 +77,10 @@ public final class NeonApiClient {
 
 	private final String baseUrl;
 
-	private final Duration requestTimeout;
+	private final NeonApiSettings settings;
 
-	private final Duration operationTimeout;
-
-	private final Duration pollInterval;
-
-	private final int maxRetries;
-
-	private final Duration retryBackoff;
+	// Decides whether an answer is retried and how long to wait; the client waits itself (exchange).
+	private final Retry retry;
 
 	private final Sleeper sleeper;
 
@@ -97,34 +95,39 @@ public final class NeonApiClient {
 
 	/**
 	 * A client for the configured project.
-	 * @param properties the settings; {@link NeonApiProperties#bind} reads them from an environment
+	 * @param settings the settings
 	 * @throws IllegalStateException when the API key or the project id is missing
 	 */
-	public NeonApiClient(NeonApiProperties properties) {
-		this(properties, (duration) -> Thread.sleep(duration.toMillis()));
+	public NeonApiClient(NeonApiSettings settings) {
+		this(settings, (duration) -> Thread.sleep(duration.toMillis()));
 	}
 
-	NeonApiClient(NeonApiProperties properties, Sleeper sleeper) {
-		if (!StringUtils.hasText(properties.getKey())) {
-			throw new IllegalStateException("No Neon API key: set the NEON_API_KEY environment variable or neon.api.key"
-					+ " (create one in the Neon console under Account settings > API keys)");
+	NeonApiClient(NeonApiSettings settings, Sleeper sleeper) {
+		String key = settings.key();
+		String projectId = settings.projectId();
+		if (key == null || !hasText(key)) {
+			throw new IllegalStateException("No Neon API key: set the " + NeonApiSettings.API_KEY_VARIABLE
+					+ " environment variable or neon.api.key (create one in the Neon console under Account settings"
+					+ " > API keys)");
 		}
-		if (!StringUtils.hasText(properties.getProjectId())) {
-			throw new IllegalStateException("No Neon project id: set the " + NeonApiProperties.PROJECT_ID_VARIABLE
+		if (projectId == null || !hasText(projectId)) {
+			throw new IllegalStateException("No Neon project id: set the " + NeonApiSettings.PROJECT_ID_VARIABLE
 					+ " environment variable or neon.api.project-id (the console's project settings show it)");
 		}
-		this.key = properties.getKey().strip();
-		this.projectId = properties.getProjectId().strip();
-		this.baseUrl = properties.getBaseUrl().replaceAll("/+$", "");
-		this.requestTimeout = properties.getRequestTimeout();
-		this.operationTimeout = properties.getOperationTimeout();
-		this.pollInterval = properties.getPollInterval();
-		this.maxRetries = properties.getMaxRetries();
-		this.retryBackoff = properties.getRetryBackoff();
+		this.key = key.strip();
+		this.projectId = projectId.strip();
+		this.baseUrl = settings.baseUrl().replaceAll("/+$", "");
+		this.settings = settings;
+		this.retry = Retry.of("neonApi", RetryConfig.<HttpResponse<String>>custom()
+			.maxAttempts(settings.maxRetries() + 1)
+			.retryOnResult(NeonApiClient::refusedForNow)
+			.retryOnException((ex) -> false)
+			.intervalBiFunction(this::retryWaitMillis)
+			.build());
 		this.sleeper = sleeper;
 		this.http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(this.requestTimeout)
+			.connectTimeout(this.settings.requestTimeout())
 			.build();
 	}
 
@@ -143,7 +146,7 @@ public final class NeonApiClient {
 	 * @throws NeonApiException when a request fails, an operation fails or does not finish within
 	 * {@code neon.api.operation-timeout}; a branch that was created but cannot be used is deleted first
 	 */
-	public NeonBranchConnection createBranch(String name, String parent) {
+	public NeonBranchConnection createBranch(String name, @Nullable String parent) {
 		return createBranch(name, parent, null, null);
 	}
 
@@ -156,20 +159,21 @@ public final class NeonApiClient {
 	 * @param role the role to connect as; {@code null} for the database's owner
 	 * @return the branch, ready to connect to
 	 */
-	public NeonBranchConnection createBranch(String name, String parent, String database, String role) {
-		Assert.hasText(name, "The branch name must not be empty");
+	public NeonBranchConnection createBranch(String name, @Nullable String parent, @Nullable String database,
+			@Nullable String role) {
+		requireText(name, "The branch name must not be empty");
 		String parentId = parentId(parent);
 		CreateBranchRequest request = new CreateBranchRequest(new BranchSpec(name, parentId),
 				List.of(new EndpointSpec("read_write")));
 		CreateBranchResponse created = call("POST", projectPath("/branches"), request, CreateBranchResponse.class);
 		Branch branch = created.branch();
 		logger.info("Created Neon branch '" + branch.name() + "' (" + branch.id() + ") in project " + this.projectId
-				+ (StringUtils.hasText(parent) ? " from '" + parent + "'" : ""));
+				+ (hasText(parent) ? " from '" + parent + "'" : ""));
 		try {
 			awaitOperations(orEmpty(created.operations()));
 			String endpointId = readWriteEndpoint(branch, orEmpty(created.endpoints()));
 			Database target = database(branch, database);
-			String roleName = StringUtils.hasText(role) ? role : target.ownerName();
+			String roleName = (role != null && hasText(role)) ? role : target.ownerName();
 			return new NeonBranchConnection(branch, endpointId,
 					connectionString(branch, endpointId, target.name(), roleName, true),
 					connectionString(branch, endpointId, target.name(), roleName, false));
@@ -199,7 +203,7 @@ public final class NeonApiClient {
 			List<Branch> branches = orEmpty(page.branches());
 			all.addAll(branches);
 			String next = (page.pagination() != null) ? page.pagination().next() : null;
-			if (branches.isEmpty() || !StringUtils.hasText(next) || !cursors.add(next)) {
+			if (next == null || branches.isEmpty() || !hasText(next) || !cursors.add(next)) {
 				return List.copyOf(all);
 			}
 			path = projectPath("/branches") + "?cursor=" + encode(next);
@@ -212,7 +216,7 @@ public final class NeonApiClient {
 	 * @return {@code true} if it was deleted, {@code false} if it did not exist
 	 */
 	public boolean deleteBranch(String branchId) {
-		Assert.hasText(branchId, "The branch id must not be empty");
+		requireText(branchId, "The branch id must not be empty");
 		String path = projectPath("/branches/" + encode(branchId));
 		HttpResponse<String> response = exchange("DELETE", path, null);
 		if (response.statusCode() == 404) {
@@ -224,8 +228,8 @@ public final class NeonApiClient {
 		return true;
 	}
 
-	private String parentId(String parent) {
-		if (!StringUtils.hasText(parent)) {
+	private @Nullable String parentId(@Nullable String parent) {
+		if (parent == null || !hasText(parent)) {
 			return null;
 		}
 		if (parent.startsWith("br-")) {
@@ -241,16 +245,16 @@ public final class NeonApiClient {
 	}
 
 	private void awaitOperations(List<Operation> operations) {
-		long deadline = System.nanoTime() + this.operationTimeout.toNanos();
+		long deadline = System.nanoTime() + this.settings.operationTimeout().toNanos();
 		for (Operation started : operations) {
 			Operation operation = started;
 			while (!succeeded(operation)) {
 				if (System.nanoTime() - deadline >= 0) {
 					throw new NeonApiException("Neon operation " + operation.describe() + " did not finish within "
-							+ format(this.operationTimeout) + " (last status '" + operation.status()
+							+ format(this.settings.operationTimeout()) + " (last status '" + operation.status()
 							+ "'); raise neon.api.operation-timeout if Neon is slow", 0);
 				}
-				sleep(this.pollInterval);
+				sleep(this.settings.pollInterval());
 				operation = call("GET", projectPath("/operations/" + encode(operation.id())), null,
 						OperationResponse.class)
 					.operation();
@@ -260,7 +264,7 @@ public final class NeonApiClient {
 
 	private static boolean succeeded(Operation operation) {
 		if (FAILED.contains(operation.status())) {
-			String error = StringUtils.hasText(operation.error()) ? ": " + operation.error() : "";
+			String error = hasText(operation.error()) ? ": " + operation.error() : "";
 			throw new NeonApiException(
 					"Neon operation " + operation.describe() + " ended with status '" + operation.status() + "'" + error,
 					0);
@@ -277,10 +281,10 @@ public final class NeonApiClient {
 					"Neon created branch " + branch.id() + " without the read_write endpoint it was asked for", 0));
 	}
 
-	private Database database(Branch branch, String name) {
+	private Database database(Branch branch, @Nullable String name) {
 		String path = projectPath("/branches/" + encode(branch.id()) + "/databases");
 		List<Database> databases = orEmpty(call("GET", path, null, DatabasesResponse.class).databases());
-		if (StringUtils.hasText(name)) {
+		if (name != null && hasText(name)) {
 			return databases.stream()
 				.filter((database) -> name.equals(database.name()))
 				.findFirst()
@@ -294,22 +298,45 @@ public final class NeonApiClient {
 		return databases.get(0);
 	}
 
-	private NeonConnectionString connectionString(Branch branch, String endpointId, String database, String role,
+	private String connectionString(Branch branch, String endpointId, String database, String role,
 			boolean pooled) {
 		String path = projectPath("/connection_uri") + "?branch_id=" + encode(branch.id()) + "&endpoint_id="
 				+ encode(endpointId) + "&database_name=" + encode(database) + "&role_name=" + encode(role)
 				+ "&pooled=" + pooled;
 		String uri = call("GET", path, null, ConnectionUriResponse.class).uri();
-		try {
-			return NeonConnectionString.parse(uri);
-		}
-		catch (InvalidNeonConnectionStringException ex) {
+		String problem = problem(uri);
+		if (uri == null || problem != null) {
 			throw new NeonApiException("The Neon API returned a " + (pooled ? "pooled" : "direct")
-					+ " connection URI for branch " + branch.id() + " that cannot be used: " + ex.getReason(), 0);
+					+ " connection URI for branch " + branch.id() + " that cannot be used: " + problem, 0);
 		}
+		return uri.strip();
 	}
 
-	private <T> T call(String method, String path, Object body, Class<T> type) {
+	/**
+	 * What makes a connection URI unusable, or {@code null}. Only the shape is checked here; the starter parses
+	 * it fully when it connects. The reason never quotes the URI, which holds a password.
+	 */
+	static @Nullable String problem(@Nullable String uri) {
+		if (uri == null || !hasText(uri)) {
+			return "it is empty";
+		}
+		URI parsed;
+		try {
+			parsed = new URI(uri.strip());
+		}
+		catch (URISyntaxException ex) {
+			return "it is not a URI";
+		}
+		if (!"postgresql".equalsIgnoreCase(parsed.getScheme()) && !"postgres".equalsIgnoreCase(parsed.getScheme())) {
+			return "it is not a postgresql:// URI";
+		}
+		if (parsed.getHost() == null) {
+			return "it names no host";
+		}
+		return null;
+	}
+
+	private <T> T call(String method, String path, @Nullable Object body, Class<T> type) {
 		HttpResponse<String> response = exchange(method, path, body);
 		check(method, path, response);
 		try {
@@ -322,25 +349,43 @@ public final class NeonApiClient {
 		}
 	}
 
-	private HttpResponse<String> exchange(String method, String path, Object body) {
+	/**
+	 * Sends the request, again while the retry says so. The retry's asynchronous context only counts the
+	 * attempts and computes the wait ({@link #retryWaitMillis}); the client waits itself, through its
+	 * {@link Sleeper}, since Resilience4j's synchronous retry sleeps through one JVM-wide function.
+	 */
+	private HttpResponse<String> exchange(String method, String path, @Nullable Object body) {
 		HttpRequest request = request(method, path, body);
-		for (int retry = 0;; retry++) {
+		Retry.AsyncContext<HttpResponse<String>> attempts = this.retry.asyncContext();
+		while (true) {
 			HttpResponse<String> response = send(request, method, path);
-			int status = response.statusCode();
-			if ((status != 429 && status != 423) || retry >= this.maxRetries) {
+			long waitMillis = attempts.onResult(response);
+			if (waitMillis < 0) {
+				attempts.onComplete();
 				return response;
 			}
-			Duration backoff = this.retryBackoff.multipliedBy(1L << Math.min(retry, 16));
-			Duration wait = retryAfter(response).orElse(backoff);
-			logger.debug("Neon API answered " + status + " to " + method + " " + path + "; retrying in "
-					+ format(wait));
+			Duration wait = Duration.ofMillis(waitMillis);
+			logger.debug("Neon API answered {} to {} {}; retrying in {}", response.statusCode(), method, path,
+					format(wait));
 			sleep(wait);
 		}
 	}
 
-	private HttpRequest request(String method, String path, Object body) {
+	/** 429 Too Many Requests, 423 Locked: another try later may succeed. */
+	private static boolean refusedForNow(HttpResponse<String> response) {
+		return response.statusCode() == 429 || response.statusCode() == 423;
+	}
+
+	/** The server's {@code Retry-After}, else the backoff, doubled for each retry after the first. */
+	private Long retryWaitMillis(Integer retry, Either<Throwable, HttpResponse<String>> outcome) {
+		Duration backoff = this.settings.retryBackoff().multipliedBy(1L << Math.min(retry - 1, 16));
+		Optional<Duration> retryAfter = outcome.isRight() ? retryAfter(outcome.get()) : Optional.empty();
+		return retryAfter.orElse(backoff).toMillis();
+	}
+
+	private HttpRequest request(String method, String path, @Nullable Object body) {
 		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
-			.timeout(this.requestTimeout)
+			.timeout(this.settings.requestTimeout())
 			.header("Authorization", "Bearer " + this.key)
 			.header("Accept", "application/json")
 			.header("User-Agent", USER_AGENT);
@@ -383,9 +428,9 @@ public final class NeonApiClient {
 			case 404 -> "Neon API " + request + " found nothing (404 Not Found)" + detail
 					+ ": check the project id (NEON_PROJECT_ID or neon.api.project-id)";
 			case 423 -> "Neon project " + this.projectId + " stayed locked by another running operation (423 Locked)"
-					+ " through " + this.maxRetries + " retries of " + request + detail;
+					+ " through " + this.settings.maxRetries() + " retries of " + request + detail;
 			case 429 -> "The Neon API rate limit (700 requests per minute) still refused " + request
-					+ " after " + this.maxRetries + " retries (429 Too Many Requests)" + detail;
+					+ " after " + this.settings.maxRetries() + " retries (429 Too Many Requests)" + detail;
 			default -> "Neon API " + request + " failed with HTTP " + status + detail;
 		};
 		throw new NeonApiException(message.replace(this.key, "****"), status);
@@ -394,8 +439,8 @@ public final class NeonApiClient {
 	private String detail(String body) {
 		try {
 			ErrorResponse error = this.json.readValue(body, ErrorResponse.class);
-			if (error != null && StringUtils.hasText(error.message())) {
-				return ": " + error.message() + (StringUtils.hasText(error.requestId())
+			if (error != null && hasText(error.message())) {
+				return ": " + error.message() + (hasText(error.requestId())
 						? " (request id " + error.requestId() + ")" : "");
 			}
 		}
@@ -437,11 +482,17 @@ public final class NeonApiClient {
 		return "/projects/" + encode(this.projectId) + suffix;
 	}
 
+	private static void requireText(@Nullable String value, String message) {
+		if (value == null || !hasText(value)) {
+			throw new IllegalArgumentException(message);
+		}
+	}
+
 	private static String encode(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
 	}
 
-	private static <T> String names(List<T> items, java.util.function.Function<T, String> name) {
+	private static <T> String names(List<T> items, Function<T, @Nullable String> name) {
 		return items.isEmpty() ? "none" : items.stream().map(name).collect(Collectors.joining(", "));
 	}
 
@@ -465,7 +516,8 @@ public final class NeonApiClient {
 	 * @param createdAt when it was created
 	 * @param currentState Neon's state of the branch ({@code init}, {@code ready}, …)
 	 */
-	public record Branch(String id, String name, String parentId, Instant createdAt, String currentState) {
+	public record Branch(String id, String name, @Nullable String parentId, @Nullable Instant createdAt,
+			@Nullable String currentState) {
 
 	}
 

@@ -1,7 +1,10 @@
-package dev.neonstarter.autoconfigure.api;
+package dev.neonstarter.api.autoconfigure;
 
+import java.time.Duration;
 import java.util.Map;
 
+import dev.neonstarter.api.NeonApiClient;
+import dev.neonstarter.api.NeonApiSettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -62,12 +65,33 @@ class NeonApiAutoConfigurationTests {
 
 	@Test
 	void backsOffForTheApplicationsOwnClient() {
-		NeonApiProperties properties = new NeonApiProperties();
-		properties.setKey("napi_own");
-		properties.setProjectId("own-project");
 		this.runner.withPropertyValues("neon.api.key=napi_k", "neon.api.project-id=p")
-			.withBean(NeonApiClient.class, () -> new NeonApiClient(properties))
+			.withBean(NeonApiClient.class, () -> new NeonApiClient(NeonApiSettings.of("napi_own", "own-project")))
 			.run((context) -> assertThat(context.getBean(NeonApiClient.class).projectId()).isEqualTo("own-project"));
+	}
+
+	@Test
+	void everyPropertyReachesTheClientSettings() {
+		this.runner
+			.withPropertyValues("neon.api.key=napi_k", "neon.api.project-id=from-property",
+					"neon.api.base-url=http://localhost:1/api/v2", "neon.api.request-timeout=5s",
+					"neon.api.operation-timeout=3m", "neon.api.poll-interval=250ms", "neon.api.max-retries=2",
+					"neon.api.retry-backoff=2s")
+			.run((context) -> {
+				NeonApiSettings settings = context.getBean(NeonApiProperties.class).toSettings(null);
+				assertThat(settings).isEqualTo(NeonApiSettings.of("napi_k", "from-property")
+					.withBaseUrl("http://localhost:1/api/v2")
+					.withRequestTimeout(Duration.ofSeconds(5))
+					.withOperationTimeout(Duration.ofMinutes(3))
+					.withPollInterval(Duration.ofMillis(250))
+					.withMaxRetries(2)
+					.withRetryBackoff(Duration.ofSeconds(2)));
+			});
+	}
+
+	@Test
+	void theDefaultsAreTheClientsDefaults() {
+		assertThat(new NeonApiProperties().toSettings("p")).isEqualTo(NeonApiSettings.of(null, "p"));
 	}
 
 }

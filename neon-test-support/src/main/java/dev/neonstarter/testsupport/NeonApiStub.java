@@ -1,6 +1,5 @@
-package dev.neonstarter.autoconfigure.api;
+package dev.neonstarter.testsupport;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -80,23 +80,6 @@ public final class NeonApiStub implements AutoCloseable, BeforeEachCallback, Aft
 		return this.server.baseUrl() + "/api/v2";
 	}
 
-	/** Client settings for this stub: its key, project and URL, 10 ms polls and retries. */
-	public NeonApiProperties properties() {
-		NeonApiProperties properties = new NeonApiProperties();
-		configuration().forEach((name, value) -> {
-			switch (name) {
-				case "neon.api.key" -> properties.setKey(value);
-				case "neon.api.project-id" -> properties.setProjectId(value);
-				case "neon.api.base-url" -> properties.setBaseUrl(value);
-				default -> {
-				}
-			}
-		});
-		properties.setPollInterval(Duration.ofMillis(10));
-		properties.setRetryBackoff(Duration.ofMillis(10));
-		return properties;
-	}
-
 	/** The same settings as {@code neon.api.*} properties (e.g. JUnit configuration parameters). */
 	public Map<String, String> configuration() {
 		Map<String, String> configuration = new LinkedHashMap<>();
@@ -121,8 +104,8 @@ public final class NeonApiStub implements AutoCloseable, BeforeEachCallback, Aft
 	 * the given URIs, and deleted.
 	 */
 	public NeonApiStub branchLifecycle(int runningPolls, String pooledUri, String directUri) {
-		branchList(List.of(new NeonApiClient.Branch(MAIN_BRANCH_ID, "main", null, Instant.parse("2022-12-07T00:45:05Z"),
-				"ready"), new NeonApiClient.Branch("br-shy-meadow-151383", "dev", MAIN_BRANCH_ID,
+		branchList(List.of(new Branch(MAIN_BRANCH_ID, "main", null, Instant.parse("2022-12-07T00:45:05Z"),
+				"ready"), new Branch("br-shy-meadow-151383", "dev", MAIN_BRANCH_ID,
 						Instant.parse("2022-12-07T10:00:00Z"), "ready")));
 		// The name is echoed from the request, as Neon does.
 		stub(post(urlPathEqualTo(PROJECT + "/branches")).willReturn(json(201, """
@@ -200,16 +183,16 @@ public final class NeonApiStub implements AutoCloseable, BeforeEachCallback, Aft
 	}
 
 	/** {@code GET /branches} lists these branches. */
-	public NeonApiStub branchList(List<NeonApiClient.Branch> branches) {
+	public NeonApiStub branchList(List<Branch> branches) {
 		stub(get(urlPathEqualTo(PROJECT + "/branches")).willReturn(okJson(branchesJson(branches, null))));
 		return this;
 	}
 
 	/** A {@code GET /branches} response body; {@code next} is the pagination cursor, or {@code null}. */
-	public static String branchesJson(List<NeonApiClient.Branch> branches, String next) {
+	public static String branchesJson(List<Branch> branches, String next) {
 		StringBuilder json = new StringBuilder("{\"branches\": [");
 		for (int i = 0; i < branches.size(); i++) {
-			NeonApiClient.Branch branch = branches.get(i);
+			Branch branch = branches.get(i);
 			json.append((i > 0) ? ", " : "").append("""
 					{"id": "%s", "project_id": "%s", %s"name": "%s", "current_state": "%s", "logical_size": 28,
 					 "created_at": "%s", "updated_at": "%s"}""".formatted(branch.id(), PROJECT_ID,
@@ -314,6 +297,18 @@ public final class NeonApiStub implements AutoCloseable, BeforeEachCallback, Aft
 
 	private static ResponseDefinitionBuilder json(int status, String body) {
 		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+	}
+
+/**
+	 * A branch as the stub lists it (the API client's own type is not visible here: the client's tests use this
+	 * module).
+	 * @param id the branch id ({@code br-...})
+	 * @param name its name
+	 * @param parentId its parent's id, or {@code null} for the default branch
+	 * @param createdAt when it was created
+	 * @param currentState e.g. {@code ready}
+	 */
+	public record Branch(String id, String name, @Nullable String parentId, Instant createdAt, String currentState) {
 	}
 
 }
