@@ -11,6 +11,8 @@ import dev.neonstarter.pool.NeonEndpoint;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.pool.NeonPoolLimits;
 import dev.neonstarter.ssl.NeonTlsVerifier;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -27,6 +29,8 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * fails as before when it fails. When several pools fail, the first one created is reported.
  */
 class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton {
+
+	private static final Log logger = LogFactory.getLog(NeonStartupChecks.class);
 
 	private final BeanFactory beanFactory;
 
@@ -51,6 +55,9 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 			NeonEndpoints.checkBound(dataSource, prefix, direct);
 			NeonEndpoint endpoint = dataSource.getEndpoint();
 			NeonConnectionString connection = endpoint.connection();
+			// Once bound: neon.*.hikari.pool-name and jdbc-url may have changed what the pool was created with.
+			logger.info("Neon " + (pooled ? "pooled" : direct ? "direct" : "read replica") + " DataSource '"
+					+ dataSource.getPoolName() + "': " + connection);
 			if (!direct) {
 				NeonPoolLimits.checkPooled(dataSource, connection, prefix + ".maximum-pool-size");
 			}
