@@ -46,6 +46,20 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		try {
+			return check(bean, beanName);
+		}
+		catch (RuntimeException | Error ex) {
+			// A pool that fails its checks never becomes a bean, so the context would not close it: its
+			// housekeeper and its endpoint monitor's probes would outlive the failed startup.
+			if (bean instanceof NeonHikariDataSource dataSource) {
+				dataSource.close();
+			}
+			throw ex;
+		}
+	}
+
+	private Object check(Object bean, String beanName) {
 		boolean pooled = NeonDataSources.POOLED_BEAN_NAME.equals(beanName);
 		boolean direct = NeonDataSources.DIRECT_BEAN_NAME.equals(beanName);
 		boolean replica = NeonDataSources.REPLICA_BEAN_NAME.equals(beanName);
