@@ -1,9 +1,6 @@
 package dev.neonstarter.pool;
 
 import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.security.cert.CertificateException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,9 +8,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.net.ssl.SSLHandshakeException;
-
-import dev.neonstarter.connection.NeonConnectionFailures;
 import dev.neonstarter.connection.NeonUnavailableException;
 import dev.neonstarter.jdbc.autoconfigure.NeonProperties;
 import org.junit.jupiter.api.Test;
@@ -23,49 +17,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Which failed connection attempts take an endpoint down, and the monitor's transitions, without a server (the
- * integration tests run it against PostgreSQL and PgBouncer). The messages and SQLStates are pgjdbc's, PgBouncer's
- * and Neon's proxy's.
+ * The monitor's transitions, without a server (the integration tests run it against PostgreSQL and PgBouncer).
+ * Which failed connection attempts take an endpoint down is the classifier's rule, tested in
+ * {@code NeonConnectionFailuresTests}.
  */
 class NeonEndpointMonitorTests {
-
-	@Test
-	void connectionLevelFailuresAreDefinite() {
-		assertThat(List.of(refused(),
-				new SQLException("The connection attempt failed.", "08001", new SocketTimeoutException("Connect timed out")),
-				new SQLException("Connection attempt timed out.", "08001"),
-				new SQLException("FATAL: server login has been failing, try again later (server_login_retry)", "08P01"),
-				new SQLException("ERROR: Couldn't connect to compute node", "XX000"),
-				new SQLException("FATAL: the database system is starting up", "57P03"),
-				new SQLException("SSL error: Remote host terminated the handshake", "08006",
-						new SSLHandshakeException("Remote host terminated the handshake"))))
-			.allSatisfy((failure) -> assertThat(NeonConnectionFailures.isEndpointDown(failure))
-				.as(failure.getMessage())
-				.isTrue());
-	}
-
-	@Test
-	void configurationErrorsAndInterruptsAreNot() {
-		SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
-		untrusted.initCause(new CertificateException("unable to find valid certification path"));
-		assertThat(List.of(new SQLException("FATAL: password authentication failed for user \"app\"", "28P01"),
-				// PgBouncer refuses a wrong SCRAM password with 08P01.
-				new SQLException("FATAL: SASL authentication failed", "08P01"),
-				new SQLException("SSL error: PKIX path building failed", "08006", untrusted),
-				new SQLException("The hostname localhost could not be verified by hostnameverifier PgjdbcHostnameVerifier.",
-						"08006"),
-				new SQLException("The connection attempt failed.", "08001", new UnknownHostException("ep-x.neon.tech")),
-				new SQLException("Interrupted while attempting to connect.", "08001"),
-				// Too many connections: the endpoint answers (the failure-rate breaker counts it).
-				new SQLException("FATAL: sorry, too many clients already", "53300"),
-				// The pooler is saturated, not down (PgBouncer reports these with 08P01).
-				new SQLException("FATAL: no more connections allowed (max_client_conn)", "08P01"),
-				new SQLException("ERROR: query_wait_timeout", "08P01"),
-				new SQLException("syntax error", "42601")))
-			.allSatisfy((failure) -> assertThat(NeonConnectionFailures.isEndpointDown(failure))
-				.as(failure.getMessage())
-				.isFalse());
-	}
 
 	@Test
 	void aConfirmedFailureTakesTheEndpointDownAndTheFirstProbeThatConnectsBringsItBack() throws Exception {

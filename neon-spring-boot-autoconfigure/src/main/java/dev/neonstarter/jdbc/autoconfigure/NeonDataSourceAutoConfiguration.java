@@ -108,7 +108,6 @@ public final class NeonDataSourceAutoConfiguration {
 	@FlywayDataSource
 	@ConfigurationProperties(DIRECT_HIKARI)
 	NeonHikariDataSource neonDirectDataSource(NeonEndpoints endpoints, NeonProperties properties) {
-		logger.info("Neon direct DataSource '" + NeonPools.DIRECT + "': " + endpoints.direct().connection());
 		return configure(NeonPools.direct(endpoints.direct()), properties);
 	}
 
@@ -120,7 +119,6 @@ public final class NeonDataSourceAutoConfiguration {
 	}
 
 	static NeonHikariDataSource pooled(NeonEndpoints endpoints, NeonProperties properties) {
-		logger.info("Neon pooled DataSource '" + NeonPools.POOLED + "': " + endpoints.pooled().connection());
 		return configure(NeonPools.pooled(endpoints.pooled()), properties);
 	}
 

@@ -8,8 +8,6 @@ import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.pool.NeonPools;
 import dev.neonstarter.replica.NeonReplicaFallbacks;
 import dev.neonstarter.replica.ReplicaFallbackDataSource;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,8 +34,6 @@ import org.springframework.util.Assert;
 @Conditional(OnReadReplicaCondition.class)
 class NeonReadReplicaConfiguration {
 
-	private static final Log logger = LogFactory.getLog(NeonReadReplicaConfiguration.class);
-
 	/**
 	 * The pooled pool, not primary here: the routing DataSource is. Bound to {@code neon.pooled.hikari.*} like
 	 * the primary variant in {@link NeonDataSourceAutoConfiguration}, which carries the
@@ -56,7 +52,6 @@ class NeonReadReplicaConfiguration {
 	NeonHikariDataSource neonReplicaDataSource(NeonEndpoints endpoints, NeonProperties properties) {
 		NeonEndpoint replica = endpoints.replica();
 		Assert.state(replica != null, "No read replica endpoint although neon.read-replica.url is set");
-		logger.info("Neon read replica DataSource '" + NeonPools.REPLICA + "': " + replica.connection());
 		return NeonDataSourceAutoConfiguration.configure(NeonPools.replica(replica), properties);
 	}
 

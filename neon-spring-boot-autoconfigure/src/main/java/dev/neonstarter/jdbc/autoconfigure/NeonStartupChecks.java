@@ -11,6 +11,8 @@ import dev.neonstarter.pool.NeonEndpoint;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.pool.NeonPoolLimits;
 import dev.neonstarter.ssl.NeonTlsVerifier;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -28,6 +30,8 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  */
 class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton {
 
+	private static final Log logger = LogFactory.getLog(NeonStartupChecks.class);
+
 	private final BeanFactory beanFactory;
 
 	/** TLS proofs started in the background and not yet waited for, in the order they were started. */
@@ -42,6 +46,20 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		try {
+			return check(bean, beanName);
+		}
+		catch (RuntimeException | Error ex) {
+			// A pool that fails its checks never becomes a bean, so the context would not close it: its
+			// housekeeper and its endpoint monitor's probes would outlive the failed startup.
+			if (bean instanceof NeonHikariDataSource dataSource) {
+				dataSource.close();
+			}
+			throw ex;
+		}
+	}
+
+	private Object check(Object bean, String beanName) {
 		boolean pooled = NeonDataSources.POOLED_BEAN_NAME.equals(beanName);
 		boolean direct = NeonDataSources.DIRECT_BEAN_NAME.equals(beanName);
 		boolean replica = NeonDataSources.REPLICA_BEAN_NAME.equals(beanName);
@@ -51,6 +69,9 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 			NeonEndpoints.checkBound(dataSource, prefix, direct);
 			NeonEndpoint endpoint = dataSource.endpoint();
 			NeonConnectionString connection = endpoint.connection();
+			// Once bound: neon.*.hikari.pool-name and jdbc-url may have changed what the pool was created with.
+			logger.info("Neon " + (pooled ? "pooled" : direct ? "direct" : "read replica") + " DataSource '"
+					+ dataSource.getPoolName() + "': " + connection);
 			if (!direct) {
 				NeonPoolLimits.checkPooled(dataSource, connection, prefix + ".maximum-pool-size");
 			}

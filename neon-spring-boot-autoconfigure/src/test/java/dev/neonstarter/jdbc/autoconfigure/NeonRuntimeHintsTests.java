@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import dev.neonstarter.ssl.NeonTlsPolicy;
@@ -21,6 +22,7 @@ import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
@@ -124,7 +126,9 @@ class NeonRuntimeHintsTests {
 	/** The values of the post-processor's property source (replica breaker included) that name a class. */
 	private static List<Class<?>> classesNamedInResilienceDefaults() {
 		StandardEnvironment environment = new StandardEnvironment();
-		environment.getSystemProperties().put("neon.read-replica.url", "postgresql://replica.example/db");
+		// Not getSystemProperties(): that is the JVM's, and the URL would stay for every later test.
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("replica", Map.of("neon.read-replica.url", "postgresql://replica.example/db")));
 		SpringFactoriesLoader.forDefaultResourceLocation()
 			.load(EnvironmentPostProcessor.class, null, IGNORE_OTHERS)
 			.stream()

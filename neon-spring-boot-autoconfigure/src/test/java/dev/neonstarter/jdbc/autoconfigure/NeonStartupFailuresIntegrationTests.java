@@ -1,10 +1,6 @@
 package dev.neonstarter.jdbc.autoconfigure;
 
-import java.sql.SQLException;
-
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonstarter.connection.NeonAuthenticationException;
-import dev.neonstarter.connection.NeonConnectionString;
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.testsupport.RequiresPgBouncer;
@@ -15,7 +11,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
@@ -25,10 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Starts real applications with bad configuration and checks what the user is told.
+ * Starts real applications with bad configuration and checks what the user is told: the failure analyzers
+ * reached through a real startup, some of them with a failure from a real server (PostgreSQL, PgBouncer, an
+ * embedded PostgreSQL without TLS). Each analyzer's own texts are tested case by case in its
+ * {@code *FailureAnalyzerTests}.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class NeonFailureAnalyzersTests {
+class NeonStartupFailuresIntegrationTests {
 
 	private static final String NEON_POOLED = "postgresql://app:Tr0ub4dor@ep-cool-darkness-123456-pooler"
 			+ ".us-east-2.aws.neon.tech/neondb?sslmode=require";
@@ -204,21 +202,6 @@ class NeonFailureAnalyzersTests {
 		assertThat(output).contains("The neon-pooled DataSource could not log in to localhost:"
 				+ topology.pgbouncer().port() + " as user 'app_user': FATAL: SASL authentication failed")
 			.doesNotContain(WRONG_PASSWORD);
-	}
-
-	@Test
-	void neonHostsGetTheSniHint() {
-		NeonAuthenticationException failure = new NeonAuthenticationException("neon-direct",
-				NeonConnectionString.parse("jdbc:postgresql://ep-cool-darkness-123456.us-east-2.aws.neon.tech:5432/neondb"),
-				"app",
-				new SQLException("FATAL: password authentication failed for user \"app\"", "28P01"));
-		FailureAnalysis analysis = new NeonAuthenticationFailureAnalyzer().analyze(new IllegalStateException(failure));
-		assertThat(analysis.getDescription()).isEqualTo("The neon-direct DataSource could not log in to"
-				+ " ep-cool-darkness-123456.us-east-2.aws.neon.tech:5432 as user 'app': FATAL: password authentication"
-				+ " failed for user \"app\" (SQLState 28P01).");
-		assertThat(analysis.getAction()).contains("not be sending SNI")
-			.contains("options=endpoint%3Dep-cool-darkness-123456 (neon.direct-url; the pooler rejects the options"
-					+ " parameter)");
 	}
 
 	@Test

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The harness itself: both endpoints speak TLS with the test CA's certificate and authenticate with SCRAM.
  */
 @RequiresPgBouncer
-class NeonTestTopologyTests {
+class NeonTestTopologyIntegrationTests {
 
 	private final NeonTestTopology topology = NeonTestTopology.shared();
 

@@ -1,0 +1,154 @@
+package dev.neonstarter.ssl;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.neonstarter.connection.NeonConnectionString;
+import dev.neonstarter.connection.NeonSslMode;
+import dev.neonstarter.connection.NeonTlsException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The TLS parameters {@link NeonTlsPolicy} gives pgjdbc, without a server ({@code NeonTlsIntegrationTests}
+ * connects with them).
+ */
+class NeonTlsPolicyTests {
+
+	private static final String NEON = "postgresql://app:Tr0ub4dor@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb";
+
+	private static final String LOCAL = "postgresql://app:Tr0ub4dor@db.example.com:5433/app";
+
+	@Test
+	void neonHostsGetVerifyFullAgainstTheJdkTrustStore() {
+		NeonTlsPolicy.Decision decision = apply(NEON + "?sslmode=require&channel_binding=require", null, null);
+		assertThat(decision.connection().parameter("sslmode")).isEqualTo("verify-full");
+		assertThat(decision.connection().parameter("sslfactory")).isEqualTo(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY)
+			.isEqualTo("org.postgresql.ssl.DefaultJavaSSLFactory");
+		assertThat(decision.connection().parameter("sslrootcert")).isNull();
+		assertThat(decision.connection().parameter("channelBinding")).isEqualTo("require");
+		assertThat(decision.modeInUrl()).isEqualTo(NeonSslMode.REQUIRE);
+		assertThat(decision.mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		assertThat(decision.upgraded()).isTrue();
+		// Only the TLS parameters change.
+		assertThat(decision.connection().host()).isEqualTo("ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech");
+		assertThat(decision.connection().password()).isEqualTo("Tr0ub4dor");
+	}
+
+	@Test
+	void aNeonUrlWithoutSslmodeIsUpgradedFromNothing() {
+		NeonTlsPolicy.Decision decision = apply(NEON, null, null);
+		assertThat(decision.modeInUrl()).isNull();
+		assertThat(decision.mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		assertThat(decision.upgraded()).isTrue();
+		assertThat(decision.connection().parameter("sslfactory")).isEqualTo(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY);
+	}
+
+	@Test
+	void aNeonUrlAtVerifyFullAlreadyIsNotUpgraded() {
+		NeonTlsPolicy.Decision decision = apply(NEON + "?sslmode=verify-full", null, null);
+		assertThat(decision.modeInUrl()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		assertThat(decision.mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		assertThat(decision.upgraded()).isFalse();
+	}
+
+	@Test
+	void aNeonUrlsOwnRootCertificateIsKept() {
+		NeonTlsPolicy.Decision decision = apply(NEON + "?sslmode=verify-full&sslrootcert=/etc/neon-root.pem", null,
+				null);
+		assertThat(decision.connection().parameter("sslrootcert")).isEqualTo("/etc/neon-root.pem");
+		assertThat(decision.connection().parameter("sslfactory")).isNull();
+	}
+
+	@Test
+	void otherHostsKeepTheUrlsSslmode() {
+		NeonTlsPolicy.Decision decision = apply(LOCAL + "?sslmode=require", null, null);
+		assertThat(decision.connection().parameter("sslmode")).isEqualTo("require");
+		// require does not verify: no factory is needed.
+		assertThat(decision.connection().parameter("sslfactory")).isNull();
+		assertThat(decision.modeInUrl()).isEqualTo(NeonSslMode.REQUIRE);
+		assertThat(decision.mode()).isEqualTo(NeonSslMode.REQUIRE);
+		assertThat(decision.upgraded()).isFalse();
+		NeonTlsPolicy.Decision verifying = apply(LOCAL + "?sslmode=verify-ca", null, null);
+		assertThat(verifying.connection().parameter("sslmode")).isEqualTo("verify-ca");
+		assertThat(verifying.connection().parameter("sslfactory")).isEqualTo(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY);
+		assertThat(verifying.upgraded()).isFalse();
+	}
+
+	@Test
+	void otherHostsWithoutSslmodeAreLeftToPgjdbc() {
+		NeonConnectionString connection = NeonConnectionString.parse(LOCAL);
+		NeonTlsPolicy.Decision decision = NeonTlsPolicy.apply(connection, null, null);
+		assertThat(decision.connection()).isEqualTo(connection);
+		assertThat(decision.modeInUrl()).isNull();
+		assertThat(decision.mode()).isNull();
+		assertThat(decision.upgraded()).isFalse();
+	}
+
+	@Test
+	void neonSslModeWins() {
+		NeonTlsPolicy.Decision neon = apply(NEON + "?sslmode=verify-full", NeonSslMode.REQUIRE, null);
+		assertThat(neon.connection().parameter("sslmode")).isEqualTo("require");
+		assertThat(neon.connection().parameter("sslfactory")).isNull();
+		assertThat(neon.modeInUrl()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		assertThat(neon.mode()).isEqualTo(NeonSslMode.REQUIRE);
+		assertThat(neon.upgraded()).isFalse();
+		NeonTlsPolicy.Decision local = apply(LOCAL + "?sslmode=disable", NeonSslMode.VERIFY_FULL, null);
+		assertThat(local.connection().parameter("sslmode")).isEqualTo("verify-full");
+		assertThat(local.connection().parameter("sslfactory")).isEqualTo(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY);
+		assertThat(local.modeInUrl()).isEqualTo(NeonSslMode.DISABLE);
+		assertThat(local.mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		// Raised by the user's setting, not by the policy.
+		assertThat(local.upgraded()).isFalse();
+		assertThat(apply(NEON, NeonSslMode.DISABLE, null).connection().parameter("sslmode")).isEqualTo("disable");
+	}
+
+	@Test
+	void aRootCertificateSetsSslrootcertAndClearsTheFactory(@TempDir Path directory) throws IOException {
+		Path root = Files.writeString(directory.resolve("root.pem"), "-----BEGIN CERTIFICATE-----\n");
+		NeonTlsPolicy.Decision decision = apply(LOCAL + "?sslmode=verify-full&sslfactory=com.example.Factory&"
+				+ "sslrootcert=/etc/other.pem", null, root);
+		assertThat(decision.connection().parameter("sslrootcert")).isEqualTo(root.toString());
+		assertThat(decision.connection().parameter("sslfactory")).isNull();
+		NeonTlsPolicy.Decision neon = apply(NEON, null, root);
+		assertThat(neon.connection().parameter("sslrootcert")).isEqualTo(root.toString());
+		assertThat(neon.connection().parameter("sslfactory")).isNull();
+		assertThat(neon.upgraded()).isTrue();
+	}
+
+	@Test
+	void aRootCertificateIsNotUsedByModesThatDoNotVerify(@TempDir Path directory) throws IOException {
+		Path root = Files.writeString(directory.resolve("root.pem"), "-----BEGIN CERTIFICATE-----\n");
+		NeonTlsPolicy.Decision decision = apply(NEON, NeonSslMode.REQUIRE, root);
+		assertThat(decision.connection().parameter("sslrootcert")).isNull();
+		// Nor checked: an unreadable one does not matter either.
+		assertThat(apply(NEON, NeonSslMode.REQUIRE, directory.resolve("missing.pem")).mode())
+			.isEqualTo(NeonSslMode.REQUIRE);
+	}
+
+	@Test
+	void anUnreadableRootCertificateIsRefused(@TempDir Path directory) {
+		Path missing = directory.resolve("missing.pem");
+		assertThatExceptionOfType(NeonTlsException.class).isThrownBy(() -> apply(NEON, null, missing))
+			.satisfies((ex) -> {
+				assertThat(ex.getFailure()).isEqualTo(NeonTlsException.Failure.ROOT_CERT_UNREADABLE);
+				assertThat(ex.getPoolName()).isNull();
+				assertThat(ex.getTarget()).isEqualTo("ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech:5432");
+				assertThat(ex.getMode()).isEqualTo(NeonSslMode.VERIFY_FULL);
+			})
+			.withMessageContaining("neon.ssl.root-cert " + missing + " does not exist or cannot be read")
+			.withMessageNotContaining("Tr0ub4dor");
+		assertThatExceptionOfType(NeonTlsException.class)
+			.isThrownBy(() -> apply(LOCAL, NeonSslMode.VERIFY_CA, missing))
+			.satisfies((ex) -> assertThat(ex.getMode()).isEqualTo(NeonSslMode.VERIFY_CA));
+	}
+
+	private static NeonTlsPolicy.Decision apply(String url, NeonSslMode mode, Path rootCert) {
+		return NeonTlsPolicy.apply(NeonConnectionString.parse(url), mode, rootCert);
+	}
+
+}
