@@ -214,16 +214,22 @@ public class NeonHikariDataSource extends HikariDataSource {
 	}
 
 	/**
-	 * Renames the pool: HikariCP's own metrics, the pool's activity and its endpoint monitor all take the new
-	 * name ({@code neon.*.hikari.pool-name} is bound after the pool is created).
+	 * Renames the pool: HikariCP's own metrics, the pool's activity, its endpoint monitor and the application name
+	 * the starter gave it all take the new name ({@code neon.*.hikari.pool-name} is bound after the pool is
+	 * created).
 	 */
 	@Override
 	public void setPoolName(String poolName) {
+		String previous = getPoolName();
 		super.setPoolName(poolName);
 		// Called by HikariConfig's constructor when a configuration file is given, before these exist.
 		if (this.activity != null) {
 			this.activity.rename(poolName);
 			this.monitor.rename(poolName);
+		}
+		// The application name the starter gave (pg_stat_activity) follows; one the user set stays.
+		if (previous != null && previous.equals(getDataSourceProperties().getProperty("ApplicationName"))) {
+			addDataSourceProperty("ApplicationName", poolName);
 		}
 	}
 

@@ -108,6 +108,10 @@ class NeonPoolRenameIntegrationTests {
 		assertThat(direct.monitor().poolName()).isEqualTo(DIRECT);
 		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 		assertThat(jdbc.queryForObject("SELECT 1", Integer.class)).isOne();
+		// The application name the starter gives each pool (pg_stat_activity) follows the rename.
+		assertThat(pooled.getDataSourceProperties().getProperty("ApplicationName")).isEqualTo(POOLED);
+		assertThat(new JdbcTemplate(direct).queryForObject("SELECT current_setting('application_name')",
+				String.class)).isEqualTo(DIRECT);
 
 		// The pooled endpoint goes away: its open connections are reset, new ones refused.
 		proxy.close();
