@@ -49,13 +49,7 @@ final class NeonEndpoints {
 		NeonProperties.Ssl ssl = details.isSslConfiguredByProperties() ? properties.getSsl() : new NeonProperties.Ssl();
 		NeonTlsPolicy.Decision pooledTls = tls(details.getPooled(), ssl);
 		NeonTlsPolicy.Decision directTls = tls(details.getDirect(), ssl);
-		NeonConnectionString configuredReplica = details.getReadReplica();
-		if (configuredReplica == null) {
-			configuredReplica = readReplica(properties, details.getPooled());
-		}
-		// The replica always comes from neon.read-replica.url, so neon.ssl.* applies to it.
-		NeonTlsPolicy.Decision replicaTls = (configuredReplica != null) ? tls(configuredReplica, properties.getSsl())
-				: null;
+		NeonTlsPolicy.Decision replicaTls = replicaTls(details, properties, ssl);
 		logTlsUpgrade(pooledTls, directTls, replicaTls);
 		NeonConnectionString pooledConnection = withPreparedStatements(pooledTls.connection(), properties);
 		NeonConnectionString directConnection = directTls.connection();
@@ -181,6 +175,20 @@ final class NeonEndpoints {
 			throw ex.withSource(NeonProperties.READ_REPLICA_URL);
 		}
 		return withDefaultCredentials(replica, primary, properties).toPooled();
+	}
+
+	/**
+	 * The replica from the connection details, with their TLS rule; else from {@code neon.read-replica.url}, to
+	 * which {@code neon.ssl.*} applies.
+	 */
+	private static NeonTlsPolicy.@Nullable Decision replicaTls(NeonConnectionDetails details, NeonProperties properties,
+			NeonProperties.Ssl ssl) {
+		NeonConnectionString fromDetails = details.getReadReplica();
+		if (fromDetails != null) {
+			return tls(fromDetails, ssl);
+		}
+		NeonConnectionString fromProperty = readReplica(properties, details.getPooled());
+		return (fromProperty != null) ? tls(fromProperty, properties.getSsl()) : null;
 	}
 
 	static @Nullable String blankToNull(@Nullable String value) {

@@ -106,22 +106,35 @@ class NeonEndpointsTests {
 	}
 
 	@Test
-	void aReplicaOfTheConnectionDetailsIsUsedWithNeonSsl() {
+	void aReplicaOfTheConnectionDetailsIsUsedWithTheirTlsRule() {
 		NeonProperties properties = properties(POOLED);
 		properties.getReadReplica().setUrl(REPLICA);
 		properties.getSsl().setMode(NeonSslMode.VERIFY_CA);
 		NeonEndpoints endpoints = new NeonEndpoints(details("postgresql://t@localhost:6432/test?sslmode=disable",
 				"postgresql://t@localhost:5432/test?sslmode=disable", "postgresql://t@localhost:6433/test", false),
 				properties);
-		// The details describe their own servers: neon.ssl.* does not apply to them...
+		// The details describe their own servers, their replica included: neon.ssl.* does not apply to them, and
+		// their replica wins over neon.read-replica.url.
 		assertThat(endpoints.pooled().connection().parameter("sslmode")).isEqualTo("disable");
 		assertThat(endpoints.direct().connection().parameter("sslmode")).isEqualTo("disable");
-		// ...but does to the replica, which neon.read-replica.url turns on.
 		NeonEndpoint replica = endpoints.replica();
 		assertThat(replica.connection().port()).isEqualTo(6433);
-		assertThat(replica.connection().parameter("sslmode")).isEqualTo("verify-ca");
+		assertThat(replica.connection().parameter("sslmode")).isNull();
 		// Not a Neon pooler host.
 		assertThat(replica.throughPooler()).isFalse();
+	}
+
+	@Test
+	void neonSslAppliesToAReplicaFromTheProperty() {
+		NeonProperties properties = properties(POOLED);
+		properties.getReadReplica().setUrl(REPLICA);
+		properties.getSsl().setMode(NeonSslMode.VERIFY_CA);
+		NeonEndpoints endpoints = new NeonEndpoints(details("postgresql://t@localhost:6432/test?sslmode=disable",
+				"postgresql://t@localhost:5432/test?sslmode=disable", null, false), properties);
+		NeonEndpoint replica = endpoints.replica();
+		assertThat(replica.connection().host()).isEqualTo("ep-quiet-replica-654321-pooler.us-east-2.aws.neon.tech");
+		assertThat(replica.connection().parameter("sslmode")).isEqualTo("verify-ca");
+		assertThat(replica.connection().username()).isEqualTo("t");
 	}
 
 	@Test
