@@ -306,11 +306,11 @@ class NeonEndpointsTests {
 	@Test
 	void aBoundJdbcUrlIsWhatTheEndpointSaysAfterwards() {
 		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
-			NeonEndpoint before = pooled.getEndpoint();
+			NeonEndpoint before = pooled.endpoint();
 			pooled.setJdbcUrl("jdbc:postgresql://ep-other-654321-pooler.us-east-2.aws.neon.tech:6543/other");
 			// The pooled pool may be on a pooler.
 			NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false);
-			NeonEndpoint after = pooled.getEndpoint();
+			NeonEndpoint after = pooled.endpoint();
 			assertThat(after.target()).isEqualTo("ep-other-654321-pooler.us-east-2.aws.neon.tech:6543");
 			assertThat(after.connection().database()).isEqualTo("other");
 			assertThat(after.throughPooler()).isEqualTo(before.throughPooler());
@@ -338,10 +338,10 @@ class NeonEndpointsTests {
 	@Test
 	void aBoundSslmodeUpdatesTheEndpointsTlsDecision() {
 		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
-			NeonEndpoint before = pooled.getEndpoint();
+			NeonEndpoint before = pooled.endpoint();
 			pooled.addDataSourceProperty("sslmode", "require");
 			NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false);
-			NeonEndpoint after = pooled.getEndpoint();
+			NeonEndpoint after = pooled.endpoint();
 			assertThat(after).isNotSameAs(before);
 			assertThat(after.tls().mode()).isEqualTo(NeonSslMode.REQUIRE);
 			assertThat(after.tls().modeInUrl()).isEqualTo(before.tls().modeInUrl());
@@ -354,11 +354,11 @@ class NeonEndpointsTests {
 	@Test
 	void anUnchangedPoolKeepsItsEndpoint() {
 		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
-			NeonEndpoint before = pooled.getEndpoint();
+			NeonEndpoint before = pooled.endpoint();
 			pooled.setMaximumPoolSize(3);
 			pooled.addDataSourceProperty("socketTimeout", "30");
 			NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false);
-			assertThat(pooled.getEndpoint()).isSameAs(before);
+			assertThat(pooled.endpoint()).isSameAs(before);
 		}
 	}
 
