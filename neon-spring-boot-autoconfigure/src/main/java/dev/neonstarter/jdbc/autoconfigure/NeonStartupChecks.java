@@ -65,7 +65,8 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 		boolean replica = NeonDataSources.REPLICA_BEAN_NAME.equals(beanName);
 		if ((pooled || direct || replica) && bean instanceof NeonHikariDataSource dataSource) {
 			String prefix = pooled ? NeonDataSourceAutoConfiguration.POOLED_HIKARI
-					: direct ? NeonDataSourceAutoConfiguration.DIRECT_HIKARI : NeonDataSourceAutoConfiguration.REPLICA_HIKARI;
+					: direct ? NeonDataSourceAutoConfiguration.DIRECT_HIKARI
+							: NeonDataSourceAutoConfiguration.REPLICA_HIKARI;
 			NeonEndpoints.checkBound(dataSource, prefix, direct);
 			NeonEndpoint endpoint = dataSource.endpoint();
 			NeonConnectionString connection = endpoint.connection();
