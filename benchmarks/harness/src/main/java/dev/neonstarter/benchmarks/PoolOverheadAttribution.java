@@ -82,14 +82,7 @@ public final class PoolOverheadAttribution {
 		System.out.println("load before: " + Machine.uptime());
 		try (NeonTestTopology topology = NeonTestTopology.startWithServerPool(BenchmarkSuite.PGBOUNCER_SERVER_POOL,
 				NeonTestTopology.NEON_QUERY_WAIT_TIMEOUT_SECONDS)) {
-			String database = topology.createDatabase();
-			topology.postgres()
-				.execute(database, "CREATE TABLE " + PoolOverheadBenchmark.TABLE
-						+ " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload text NOT NULL,"
-						+ " created_at timestamptz NOT NULL DEFAULT now())",
-						"ALTER TABLE " + PoolOverheadBenchmark.TABLE + " OWNER TO " + NeonTestTopology.APP_USER,
-						"INSERT INTO " + PoolOverheadBenchmark.TABLE + " (payload) SELECT '"
-								+ PoolOverheadBenchmark.SEED_PAYLOAD + "' FROM generate_series(1, 200)");
+			String database = PoolOverhead.createDatabase(topology);
 			String target = BenchmarkDatabase.of(topology, database).systemProperty(work);
 			for (int pass = 0; pass < passes; pass++) {
 				List<String> order = new ArrayList<>(names);
