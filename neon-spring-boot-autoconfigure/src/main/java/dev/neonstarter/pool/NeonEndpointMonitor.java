@@ -3,13 +3,18 @@ package dev.neonstarter.pool;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 import dev.neonstarter.connection.NeonConnectionFailures;
@@ -54,11 +59,23 @@ public final class NeonEndpointMonitor implements StatementWatch {
 
 	private static final int DONE = 3;
 
+	/** What a waiter's slot holds while the monitor interrupts its thread, and once it has. */
+	private static final Object RELEASING = new Object();
+
+	private static final Object RELEASED = new Object();
+
+	/** Slots for callers waiting for a connection and for statements in flight (more fall back to a map). */
+	private static final int SLOTS = 256;
+
 	private volatile String poolName;
 
 	private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
 
-	private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+	/** The threads waiting for a connection, each in a slot while it waits ({@link #enter()}). */
+	private final ThreadSlots waiting = new ThreadSlots(SLOTS);
+
+	/** Waiters that found no free slot. */
+	private final Map<Thread, Waiter> overflowWaiters = new ConcurrentHashMap<>();
 
 	private final Object lock = new Object();
 
@@ -72,7 +89,15 @@ public final class NeonEndpointMonitor implements StatementWatch {
 
 	private volatile Duration stallTimeout = Duration.ofSeconds(5);
 
-	private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+	private volatile boolean watchStatements = true;
+
+	/** The connections of the statements in flight, each in a slot while it runs, and when it started. */
+	private final ThreadSlots statements = new ThreadSlots(SLOTS);
+
+	private final AtomicLongArray statementStarts = new AtomicLongArray(SLOTS);
+
+	/** Statements that found no free slot. */
+	private final Map<Thread, InFlight> overflowStatements = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean watching = new AtomicBoolean();
 
@@ -127,6 +152,7 @@ public final class NeonEndpointMonitor implements StatementWatch {
 		this.probeIntervalMax = settings.probeIntervalMax();
 		this.stallTimeout = settings.stallTimeout();
 		this.enabled = settings.enabled();
+		this.watchStatements = this.enabled && !this.stallTimeout.isZero() && !this.stallTimeout.isNegative();
 		if (!this.enabled) {
 			connected();
 		}
@@ -266,10 +292,12 @@ public final class NeonEndpointMonitor implements StatementWatch {
 			this.state = State.DOWN;
 			startProber();
 		}
-		logger.warn("Neon endpoint of " + this.poolName + " is down, failing fast until a probe connects again: "
-				+ failure.getMessage());
 		releaseWaiters();
 		notifyListeners(State.DOWN);
+		// Logged once callers are released and the listeners (the breaker) know: a caller refused meanwhile
+		// sees the breaker open.
+		logger.warn("Neon endpoint of " + this.poolName + " is down, failing fast until a probe connects again: "
+				+ failure.getMessage());
 	}
 
 	/** Stops probing for good (the pool is closed). */
@@ -285,32 +313,55 @@ public final class NeonEndpointMonitor implements StatementWatch {
 
 	/**
 	 * Registers the current thread as waiting for a connection, to be released (interrupted) if the endpoint
-	 * goes down meanwhile. Pair with {@link #exit(Waiter)}.
+	 * goes down meanwhile: it takes a slot holding the thread (no allocation), or, when none is free, a
+	 * {@link Waiter} in a map. Pair with {@link #exit(int)} on the same thread.
+	 * @return the token for {@link #exit(int)}
 	 */
-	Waiter enter() {
-		Waiter waiter = new Waiter(Thread.currentThread());
-		this.waiters.add(waiter);
-		return waiter;
+	int enter() {
+		Thread thread = Thread.currentThread();
+		int slot = this.waiting.claim(thread);
+		if (slot == ThreadSlots.NONE) {
+			this.overflowWaiters.put(thread, new Waiter(thread));
+		}
+		return slot;
 	}
 
 	/**
-	 * Unregisters the waiter; returns whether this monitor interrupted it, in which case the interrupt it
-	 * caused has been cleared.
+	 * Unregisters the current thread; returns whether this monitor interrupted it, in which case the interrupt
+	 * it caused has been cleared.
 	 */
-	boolean exit(Waiter waiter) {
-		this.waiters.remove(waiter);
-		if (waiter.state.compareAndSet(WAITING, DONE)) {
+	boolean exit(int slot) {
+		Thread thread = Thread.currentThread();
+		if (slot == ThreadSlots.NONE) {
+			Waiter waiter = this.overflowWaiters.remove(thread);
+			if (waiter == null || waiter.state.compareAndSet(WAITING, DONE)) {
+				return false;
+			}
+			while (waiter.state.get() != INTERRUPTED) {
+				Thread.onSpinWait();
+			}
+			Thread.interrupted();
+			return true;
+		}
+		if (this.waiting.replace(slot, thread, null)) {
 			return false;
 		}
-		while (waiter.state.get() != INTERRUPTED) {
+		while (this.waiting.get(slot) != RELEASED) {
 			Thread.onSpinWait();
 		}
 		Thread.interrupted();
+		this.waiting.free(slot);
 		return true;
 	}
 
 	private void releaseWaiters() {
-		for (Waiter waiter : this.waiters) {
+		for (int slot = 0; slot < this.waiting.capacity(); slot++) {
+			if (this.waiting.get(slot) instanceof Thread thread && this.waiting.replace(slot, thread, RELEASING)) {
+				thread.interrupt();
+				this.waiting.set(slot, RELEASED);
+			}
+		}
+		for (Waiter waiter : this.overflowWaiters.values()) {
 			if (waiter.state.compareAndSet(WAITING, INTERRUPTING)) {
 				waiter.thread.interrupt();
 				waiter.state.set(INTERRUPTED);
@@ -373,33 +424,69 @@ public final class NeonEndpointMonitor implements StatementWatch {
 	/** Whether statements are watched for stalls ({@code stall-timeout} above 0). */
 	@Override
 	public boolean watchesStatements() {
-		return this.enabled && !this.stallTimeout.isZero() && !this.stallTimeout.isNegative();
+		return this.watchStatements;
 	}
 
 	/**
-	 * A statement starts on the connection (as the caller holds it); pair with
-	 * {@link #statementFinished(Object)}. Starts the watch thread if none runs.
+	 * A statement starts on the connection (as the caller holds it); pair with {@link #statementFinished(int)}
+	 * on the same thread. The connection takes a slot and its start time is written next to it (no allocation);
+	 * when no slot is free, an {@link InFlight} goes in a map. Starts the watch thread if none runs.
 	 */
 	@Override
-	public @Nullable Object statementStarted(java.sql.Connection connection) {
-		if (!watchesStatements()) {
-			return null;
+	public int statementStarted(java.sql.Connection connection) {
+		if (!this.watchStatements) {
+			return StatementWatch.NOT_WATCHED;
 		}
-		InFlight statement = new InFlight(connection, System.nanoTime());
-		this.inFlight.add(statement);
+		long start = System.nanoTime();
+		int slot = this.statements.claim(connection);
+		if (slot != ThreadSlots.NONE) {
+			// 0 means not started yet, for the watch thread.
+			this.statementStarts.lazySet(slot, (start != 0) ? start : 1);
+		}
+		else {
+			this.overflowStatements.put(Thread.currentThread(), new InFlight(connection, start));
+		}
 		if (!this.watching.get() && this.watching.compareAndSet(false, true)) {
 			Thread thread = new Thread(this::watchStatements, "neon-stall-watch-" + this.poolName);
 			thread.setDaemon(true);
 			thread.start();
 		}
-		return statement;
+		return slot;
 	}
 
 	@Override
-	public void statementFinished(@Nullable Object statement) {
-		if (statement != null) {
-			this.inFlight.remove(statement);
+	public void statementFinished(int token) {
+		if (token >= 0) {
+			this.statementStarts.lazySet(token, 0);
+			this.statements.free(token);
 		}
+		else if (token == ThreadSlots.NONE) {
+			this.overflowStatements.remove(Thread.currentThread());
+		}
+	}
+
+	/** The connections whose statement has been in flight since before {@code since} (System.nanoTime). */
+	private List<java.sql.Connection> statementsStartedBefore(long since) {
+		List<java.sql.Connection> connections = new ArrayList<>();
+		for (int slot = 0; slot < this.statements.capacity(); slot++) {
+			if (this.statements.get(slot) instanceof java.sql.Connection connection) {
+				long start = this.statementStarts.get(slot);
+				// Re-read: a slot freed and taken again in between would pair one connection with another's start.
+				if (start != 0 && start - since < 0 && this.statements.get(slot) == connection) {
+					connections.add(connection);
+				}
+			}
+		}
+		for (InFlight statement : this.overflowStatements.values()) {
+			if (statement.start - since < 0) {
+				connections.add(statement.connection);
+			}
+		}
+		return connections;
+	}
+
+	private boolean noStatementInFlight() {
+		return this.statements.isEmpty() && this.overflowStatements.isEmpty();
 	}
 
 	/**
@@ -409,6 +496,8 @@ public final class NeonEndpointMonitor implements StatementWatch {
 	 * (hours on a black-holed connection). Reachable: the statements are just long and go on.
 	 */
 	private void watchStatements() {
+		// Connections aborted and not yet given back by their caller: not aborted twice.
+		Set<java.sql.Connection> aborted = Collections.newSetFromMap(new IdentityHashMap<>());
 		while (true) {
 			long timeout = this.stallTimeout.toNanos();
 			try {
@@ -419,25 +508,28 @@ public final class NeonEndpointMonitor implements StatementWatch {
 				this.watching.set(false);
 				return;
 			}
-			if (this.inFlight.isEmpty()) {
+			if (noStatementInFlight()) {
 				this.watching.set(false);
 				// A statement may have started after the check and seen the flag still set: keep watching.
-				if (this.inFlight.isEmpty() || !this.watching.compareAndSet(false, true)) {
+				if (noStatementInFlight() || !this.watching.compareAndSet(false, true)) {
 					return;
 				}
 				continue;
 			}
-			long now = System.nanoTime();
-			List<InFlight> stalled = this.inFlight.stream().filter((statement) -> now - statement.start > timeout).toList();
+			List<java.sql.Connection> stalled = statementsStartedBefore(System.nanoTime() - timeout);
+			Set<java.sql.Connection> current = Collections.newSetFromMap(new IdentityHashMap<>());
+			current.addAll(stalled);
+			aborted.retainAll(current);
+			stalled.removeIf(aborted::contains);
 			if (stalled.isEmpty() || !endpointUnreachable()) {
 				continue;
 			}
 			logger.warn("Neon endpoint of " + this.poolName + " is unreachable: aborting " + stalled.size()
 					+ " connection(s) whose statement has waited longer than " + this.stallTimeout.toMillis() + " ms");
-			for (InFlight statement : stalled) {
-				this.inFlight.remove(statement);
+			for (java.sql.Connection connection : stalled) {
+				aborted.add(connection);
 				try {
-					statement.connection.abort(Runnable::run);
+					connection.abort(Runnable::run);
 				}
 				catch (SQLException | RuntimeException ex) {
 					logger.debug("Could not abort a stalled connection of " + this.poolName, ex);
@@ -468,16 +560,6 @@ public final class NeonEndpointMonitor implements StatementWatch {
 	}
 
 	private record InFlight(java.sql.Connection connection, long start) {
-
-		@Override
-		public boolean equals(Object other) {
-			return this == other;
-		}
-
-		@Override
-		public int hashCode() {
-			return System.identityHashCode(this);
-		}
 
 	}
 

@@ -102,7 +102,7 @@ public class NeonHikariDataSource extends HikariDataSource {
 		}
 		long start = System.nanoTime();
 		Connection connection;
-		NeonEndpointMonitor.Waiter waiter = monitor.enter();
+		int waiter = monitor.enter();
 		try {
 			// The endpoint may have gone down between the check and the registration: then nobody releases us.
 			monitor.checkAvailable();

@@ -1,6 +1,8 @@
 package dev.neonstarter.query;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
@@ -23,6 +25,9 @@ public class DefaultNeonQueryObservationConvention implements NeonQueryObservati
 
 	private static final KeyValue ERROR = KeyValue.of("outcome", "error");
 
+	/** Per pool name: its key values while running, on success, on error (made once, asked twice a statement). */
+	private final Map<String, KeyValues[]> lowCardinalityByPool = new ConcurrentHashMap<>();
+
 	@Override
 	public String getName() {
 		return NAME;
@@ -40,11 +45,14 @@ public class DefaultNeonQueryObservationConvention implements NeonQueryObservati
 	 */
 	@Override
 	public KeyValues getLowCardinalityKeyValues(NeonQueryObservationContext context) {
-		KeyValue pool = KeyValue.of("pool", context.getPoolName());
+		KeyValues[] keyValues = this.lowCardinalityByPool.computeIfAbsent(context.getPoolName(), (poolName) -> {
+			KeyValue pool = KeyValue.of("pool", poolName);
+			return new KeyValues[] { KeyValues.of(pool), KeyValues.of(pool, SUCCESS), KeyValues.of(pool, ERROR) };
+		});
 		if (!context.isCompleted()) {
-			return KeyValues.of(pool);
+			return keyValues[0];
 		}
-		return KeyValues.of(pool, (context.getError() != null) ? ERROR : SUCCESS);
+		return (context.getError() != null) ? keyValues[2] : keyValues[1];
 	}
 
 	/** {@code db.query.text}: the statement as written (placeholders, never bind values). */

@@ -1,5 +1,8 @@
 package dev.neonstarter.query;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -22,7 +25,50 @@ import org.jspecify.annotations.Nullable;
  */
 final class QueryTiming {
 
+	private static final MethodHandle CONNECTION = proxyConstructor(Connection.class);
+
+	private static final MethodHandle STATEMENT = proxyConstructor(Statement.class);
+
+	private static final MethodHandle PREPARED_STATEMENT = proxyConstructor(PreparedStatement.class);
+
+	private static final MethodHandle CALLABLE_STATEMENT = proxyConstructor(CallableStatement.class);
+
 	private QueryTiming() {
+	}
+
+	/**
+	 * The constructor of the JDK proxy class for the interface, looked up once: {@code Proxy.newProxyInstance}
+	 * finds the class in a cache and calls its constructor reflectively each time (twice per borrow and
+	 * statement). {@code null} where it cannot be looked up (a native image without reflection data for
+	 * it): then each proxy is made by {@code Proxy.newProxyInstance}.
+	 */
+	private static @Nullable MethodHandle proxyConstructor(Class<?> type) {
+		try {
+			Class<?> proxyClass = Proxy
+				.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { type }, (proxy, method, args) -> null)
+				.getClass();
+			return MethodHandles.publicLookup()
+				.findConstructor(proxyClass, MethodType.methodType(void.class, InvocationHandler.class))
+				.asType(MethodType.methodType(Object.class, InvocationHandler.class));
+		}
+		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+			return null;
+		}
+	}
+
+	private static Object proxy(@Nullable MethodHandle constructor, Class<?> type, InvocationHandler handler) {
+		if (constructor != null) {
+			try {
+				return (Object) constructor.invokeExact(handler);
+			}
+			catch (RuntimeException | Error ex) {
+				throw ex;
+			}
+			catch (Throwable ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+		return Proxy.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { type }, handler);
 	}
 
 	/**
@@ -30,7 +76,7 @@ final class QueryTiming {
 	 */
 	static Connection wrap(Connection connection, String poolName, List<QueryListener> listeners,
 			@Nullable QueryObservations observations, StatementWatch monitor) {
-		return (Connection) Proxy.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { Connection.class },
+		return (Connection) proxy(CONNECTION, Connection.class,
 				new ConnectionHandler(connection, poolName, listeners, observations, monitor));
 	}
 
@@ -58,11 +104,13 @@ final class QueryTiming {
 			Object result = QueryTiming.invoke(this.target, method, args);
 			if (result instanceof Statement statement) {
 				String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : null;
-				Class<?> type = (result instanceof CallableStatement) ? CallableStatement.class
-						: (result instanceof PreparedStatement) ? PreparedStatement.class : Statement.class;
-				return Proxy.newProxyInstance(QueryTiming.class.getClassLoader(), new Class<?>[] { type },
-						new StatementHandler(statement, (Connection) proxy, sql, this.poolName, this.listeners,
-								this.observations, this.monitor));
+				StatementHandler handler = new StatementHandler(statement, (Connection) proxy, sql, this.poolName,
+						this.listeners, this.observations, this.monitor);
+				if (result instanceof CallableStatement) {
+					return proxy(CALLABLE_STATEMENT, CallableStatement.class, handler);
+				}
+				return (result instanceof PreparedStatement) ? proxy(PREPARED_STATEMENT, PreparedStatement.class, handler)
+						: proxy(STATEMENT, Statement.class, handler);
 			}
 			return result;
 		}
@@ -89,7 +137,7 @@ final class QueryTiming {
 					: Observation.NOOP;
 			long start = System.nanoTime();
 			boolean failed = true;
-			Object inFlight = this.monitor.statementStarted(this.connection);
+			int inFlight = this.monitor.statementStarted(this.connection);
 			try (Observation.Scope scope = observation.openScope()) {
 				Object result = QueryTiming.invoke(this.target, method, args);
 				failed = false;

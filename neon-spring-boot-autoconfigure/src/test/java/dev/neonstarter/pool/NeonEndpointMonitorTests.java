@@ -1,10 +1,17 @@
 package dev.neonstarter.pool;
 
+import java.lang.reflect.Proxy;
 import java.net.ConnectException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -71,6 +78,115 @@ class NeonEndpointMonitorTests {
 		monitor.connectFailed(refused());
 		assertThat(monitor.state()).isEqualTo(NeonEndpointMonitor.State.UP);
 		assertThat(monitor.watchesStatements()).isFalse();
+	}
+
+	@Test
+	void everyWaitingCallerIsReleasedWhenTheEndpointGoesDownMoreThanItHasSlotsFor() throws Exception {
+		NeonEndpointMonitor monitor = monitor();
+		monitor.setProbe((timeout, validate) -> {
+			throw refused();
+		});
+		// A caller that borrows and returns many times keeps no slot.
+		for (int i = 0; i < 1000; i++) {
+			assertThat(monitor.exit(monitor.enter())).isFalse();
+		}
+		int callers = 600;
+		CountDownLatch entered = new CountDownLatch(callers);
+		AtomicInteger released = new AtomicInteger();
+		AtomicInteger stillInterrupted = new AtomicInteger();
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < callers; i++) {
+			Thread thread = new Thread(() -> {
+				int token = monitor.enter();
+				entered.countDown();
+				try {
+					// Stands for HikariCP's wait for a connection, which an interrupt ends.
+					Thread.sleep(60_000);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				if (monitor.exit(token)) {
+					released.incrementAndGet();
+				}
+				if (Thread.currentThread().isInterrupted()) {
+					stillInterrupted.incrementAndGet();
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+		monitor.connectFailed(refused());
+		for (Thread thread : threads) {
+			thread.join(TimeUnit.SECONDS.toMillis(30));
+		}
+		assertThat(released).hasValue(callers);
+		assertThat(stillInterrupted).hasValue(0);
+		monitor.close();
+	}
+
+	@Test
+	void statementsStalledOnAnUnreachableEndpointAreAbortedMoreThanItHasSlotsFor() throws Exception {
+		NeonEndpointMonitor monitor = new NeonEndpointMonitor("neon-pooled");
+		NeonProperties.Monitor properties = new NeonProperties.Monitor();
+		properties.setStallTimeout(Duration.ofMillis(100));
+		monitor.configure(properties.toSettings());
+		monitor.setProbe((timeout, validate) -> {
+			throw refused();
+		});
+		int statements = 400;
+		Set<Connection> aborted = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+		AtomicInteger abortedTwice = new AtomicInteger();
+		CountDownLatch started = new CountDownLatch(statements);
+		CountDownLatch answer = new CountDownLatch(1);
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < statements; i++) {
+			Thread thread = new Thread(() -> {
+				Connection connection = abortRecording(aborted, abortedTwice);
+				int token = monitor.statementStarted(connection);
+				started.countDown();
+				try {
+					answer.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				monitor.statementFinished(token);
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(30)).until(() -> aborted.size() == statements);
+		assertThat(monitor.state()).isEqualTo(NeonEndpointMonitor.State.DOWN);
+		answer.countDown();
+		for (Thread thread : threads) {
+			thread.join(TimeUnit.SECONDS.toMillis(30));
+		}
+		// Each connection was aborted once, though the watch ran again before the callers finished.
+		assertThat(abortedTwice).hasValue(0);
+		monitor.close();
+	}
+
+	/** A connection that only records that it was aborted, and whether it was again. */
+	private static Connection abortRecording(Set<Connection> aborted, AtomicInteger abortedTwice) {
+		return (Connection) Proxy.newProxyInstance(NeonEndpointMonitorTests.class.getClassLoader(),
+				new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+					if (method.getName().equals("abort")) {
+						if (!aborted.add((Connection) proxy)) {
+							abortedTwice.incrementAndGet();
+						}
+						return null;
+					}
+					if (method.getName().equals("hashCode")) {
+						return System.identityHashCode(proxy);
+					}
+					if (method.getName().equals("equals")) {
+						return proxy == args[0];
+					}
+					return null;
+				});
 	}
 
 	private static NeonEndpointMonitor monitor() {

@@ -41,14 +41,7 @@ final class PoolOverhead {
 
 	static Result run(NeonTestTopology topology, Settings settings, Path workDirectory)
 			throws RunnerException, SQLException {
-		String database = topology.createDatabase();
-		topology.postgres()
-			.execute(database, "CREATE TABLE " + PoolOverheadBenchmark.TABLE
-					+ " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload text NOT NULL,"
-					+ " created_at timestamptz NOT NULL DEFAULT now())",
-					"ALTER TABLE " + PoolOverheadBenchmark.TABLE + " OWNER TO " + NeonTestTopology.APP_USER,
-					"INSERT INTO " + PoolOverheadBenchmark.TABLE + " (payload) SELECT '" + PoolOverheadBenchmark.SEED_PAYLOAD
-							+ "' FROM generate_series(1, 200)");
+		String database = createDatabase(topology);
 		BenchmarkDatabase benchmarkDatabase = BenchmarkDatabase.of(topology, database);
 		String target = benchmarkDatabase.systemProperty(workDirectory);
 		// operation -> pool -> iteration scores (ops/s)
@@ -71,6 +64,19 @@ final class PoolOverhead {
 			comparisons.add(new Comparison(operation, Score.of(byPool.get("starter")), Score.of(byPool.get("bare"))));
 		}
 		return new Result(comparisons, alternatingBlocks(benchmarkDatabase, settings), settings);
+	}
+
+	/** A new database with the table {@link PoolOverheadBenchmark} works on, seeded; returns its name. */
+	static String createDatabase(NeonTestTopology topology) {
+		String database = topology.createDatabase();
+		topology.postgres()
+			.execute(database, "CREATE TABLE " + PoolOverheadBenchmark.TABLE
+					+ " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload text NOT NULL,"
+					+ " created_at timestamptz NOT NULL DEFAULT now())",
+					"ALTER TABLE " + PoolOverheadBenchmark.TABLE + " OWNER TO " + NeonTestTopology.APP_USER,
+					"INSERT INTO " + PoolOverheadBenchmark.TABLE + " (payload) SELECT '" + PoolOverheadBenchmark.SEED_PAYLOAD
+							+ "' FROM generate_series(1, 200)");
+		return database;
 	}
 
 	/**
