@@ -1,10 +1,8 @@
 package dev.neonstarter.jdbc.autoconfigure;
 
-import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
 
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-import org.springframework.util.StringUtils;
 
 /**
  * {@link NeonConnectionDetails} from Spring Boot's {@link JdbcConnectionDetails} (Docker Compose, Boot's own
@@ -21,15 +19,8 @@ final class JdbcAdaptingNeonConnectionDetails implements NeonConnectionDetails {
 
 	JdbcAdaptingNeonConnectionDetails(JdbcConnectionDetails jdbc) {
 		this.source = "Spring Boot's JdbcConnectionDetails (" + jdbc.getClass().getName() + ")";
-		NeonConnectionString connection;
-		try {
-			connection = NeonConnectionString.parse(jdbc.getJdbcUrl());
-		}
-		catch (InvalidNeonConnectionStringException ex) {
-			throw ex.withSource(this.source);
-		}
-		connection = connection.withCredentials(StringUtils.hasText(jdbc.getUsername()) ? jdbc.getUsername() : null,
-				jdbc.getPassword());
+		NeonConnectionString connection = NeonEndpoints.parse(jdbc.getJdbcUrl(), this.source)
+			.withCredentials(NeonEndpoints.blankToNull(jdbc.getUsername()), jdbc.getPassword());
 		this.pooled = connection.toPooled();
 		this.direct = connection.toDirect();
 	}

@@ -106,7 +106,8 @@ final class NeonEndpoints {
 		}
 		NeonConnectionString connection = endpoint.connection();
 		if (!Objects.equals(dataSource.getJdbcUrl(), connection.toJdbcUrl())) {
-			connection = boundUrl(dataSource.getJdbcUrl(), connection);
+			// A URL that is not a connection string the starter reads leaves the checks to the one configured.
+			connection = Objects.requireNonNullElse(parseOrNull(dataSource.getJdbcUrl()), connection);
 			if (direct) {
 				requireDirect(prefix + ".jdbc-url", connection);
 			}
@@ -167,13 +168,7 @@ final class NeonEndpoints {
 		if (!StringUtils.hasText(url)) {
 			return null;
 		}
-		NeonConnectionString replica;
-		try {
-			replica = NeonConnectionString.parse(url);
-		}
-		catch (InvalidNeonConnectionStringException ex) {
-			throw ex.withSource(NeonProperties.READ_REPLICA_URL);
-		}
+		NeonConnectionString replica = parse(url, NeonProperties.READ_REPLICA_URL);
 		return withDefaultCredentials(replica, primary, properties).toPooled();
 	}
 
@@ -199,13 +194,32 @@ final class NeonEndpoints {
 		return NeonTlsPolicy.apply(connection, ssl.getMode(), ssl.getRootCert());
 	}
 
-	/** A URL set by binding, read as a connection string; the one built from configuration if it is not one. */
-	private static NeonConnectionString boundUrl(String jdbcUrl, NeonConnectionString configured) {
+	/**
+	 * Parses a connection string that configures the starter; when it is not one, the failure names where it came
+	 * from (a property, a variable, a bean), never the value, which may hold a password.
+	 */
+	static NeonConnectionString parse(String value, String source) {
 		try {
-			return NeonConnectionString.parse(jdbcUrl);
+			return NeonConnectionString.parse(value);
 		}
 		catch (InvalidNeonConnectionStringException ex) {
-			return configured;
+			throw ex.withSource(source);
+		}
+	}
+
+	/**
+	 * Parses a URL the starter only looks at (another DataSource's, {@code spring.datasource.url}, one set by
+	 * binding); {@code null} when it is not a connection string the starter understands.
+	 */
+	static @Nullable NeonConnectionString parseOrNull(@Nullable String url) {
+		if (url == null) {
+			return null;
+		}
+		try {
+			return NeonConnectionString.parse(url);
+		}
+		catch (InvalidNeonConnectionStringException ex) {
+			return null;
 		}
 	}
 

@@ -3,7 +3,6 @@ package dev.neonstarter.jdbc.autoconfigure;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import org.apache.commons.logging.Log;
@@ -35,13 +34,14 @@ class NeonFlywayCheck implements FlywayConfigurationCustomizer {
 	public void customize(FluentConfiguration configuration) {
 		DataSource dataSource = configuration.getDataSource();
 		NeonConnectionString used = (dataSource instanceof NeonHikariDataSource neon) ? neon.endpoint().connection()
-				: parse(jdbcUrl(dataSource));
+				: NeonEndpoints.parseOrNull(jdbcUrl(dataSource));
+		// A URL that is not a connection string the starter understands is not a Neon pooler either.
 		if (used != null) {
 			NeonEndpoints.requireDirect("Flyway's DataSource", used);
 		}
 		String flywayUrl = this.environment.getProperty("spring.flyway.url");
 		if (StringUtils.hasText(flywayUrl) && dataSource instanceof NeonHikariDataSource neon) {
-			NeonConnectionString configured = parse(flywayUrl);
+			NeonConnectionString configured = NeonEndpoints.parseOrNull(flywayUrl);
 			if (configured != null) {
 				NeonEndpoints.requireDirect("spring.flyway.url", configured);
 			}
@@ -61,17 +61,5 @@ class NeonFlywayCheck implements FlywayConfigurationCustomizer {
 		return null;
 	}
 
-	private static @Nullable NeonConnectionString parse(@Nullable String url) {
-		if (url == null) {
-			return null;
-		}
-		try {
-			return NeonConnectionString.parse(url);
-		}
-		catch (InvalidNeonConnectionStringException ex) {
-			// Not a PostgreSQL URL the starter understands, so not a Neon pooler either.
-			return null;
-		}
-	}
 
 }

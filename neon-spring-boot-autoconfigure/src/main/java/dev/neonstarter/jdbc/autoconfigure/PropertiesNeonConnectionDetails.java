@@ -2,7 +2,6 @@ package dev.neonstarter.jdbc.autoconfigure;
 
 import java.util.Objects;
 
-import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,7 +37,7 @@ final class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 	PropertiesNeonConnectionDetails(NeonProperties properties, Environment environment) {
 		Source primary = source("neon.url", properties.getUrl(), DATABASE_URL, environment);
 		String dataSourceUrl = dataSourceUrl(environment);
-		NeonConnectionString dataSource = (dataSourceUrl != null) ? parseOrNull(dataSourceUrl) : null;
+		NeonConnectionString dataSource = NeonEndpoints.parseOrNull(dataSourceUrl);
 		NeonConnectionString main;
 		if (primary != null) {
 			main = primary.parse();
@@ -102,18 +101,10 @@ final class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 
 	/** Whether a URL is one the starter understands and names a Neon host. */
 	static boolean isNeonUrl(String url) {
-		NeonConnectionString connection = parseOrNull(url);
+		NeonConnectionString connection = NeonEndpoints.parseOrNull(url);
 		return connection != null && connection.isNeonHost();
 	}
 
-	private static @Nullable NeonConnectionString parseOrNull(String url) {
-		try {
-			return NeonConnectionString.parse(url);
-		}
-		catch (InvalidNeonConnectionStringException ex) {
-			return null;
-		}
-	}
 
 	/**
 	 * A {@code spring.datasource.url} beside a Neon URL is fine when it names the same database (as platforms
@@ -151,12 +142,7 @@ final class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 	private record Source(String name, String value) {
 
 		NeonConnectionString parse() {
-			try {
-				return NeonConnectionString.parse(this.value);
-			}
-			catch (InvalidNeonConnectionStringException ex) {
-				throw ex.withSource(this.name);
-			}
+			return NeonEndpoints.parse(this.value, this.name);
 		}
 
 		@Override
