@@ -88,6 +88,9 @@ public final class NeonConnectionFailures {
 			"pgbouncer cannot connect to server", "terminating connection due to administrator command",
 			"connection is not available, request timed out");
 
+	/** Lower-case fragments of messages that report a timeout. */
+	private static final List<String> TIMEOUT_MESSAGES = List.of("timed out", "timeout");
+
 	private NeonConnectionFailures() {
 	}
 
@@ -219,8 +222,7 @@ public final class NeonConnectionFailures {
 			if (t instanceof UnknownHostException) {
 				return "unknown host: " + messageAbove(failure, t);
 			}
-			if (timeout == null && (t instanceof SocketTimeoutException || message(t).contains("timed out")
-					|| message(t).contains("timeout"))) {
+			if (timeout == null && (t instanceof SocketTimeoutException || containsAny(message(t), TIMEOUT_MESSAGES))) {
 				timeout = t;
 			}
 		}
