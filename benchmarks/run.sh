@@ -47,7 +47,10 @@ if [ "$quick" = true ]; then
 fi
 mkdir -p "$out" benchmarks/target
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-"$java" -Xms512m -Xmx2g -Dneon.benchmark.root="$root" \
+# NEON_BENCHMARKS_JAVA_OPTS: more options for the harness's JVM, for example
+# -Dneon.benchmarks.app-jvm-args=-XX:StartFlightRecording=filename=/tmp/{app}.jfr to profile the apps of measurement 3.
+# shellcheck disable=SC2086
+"$java" -Xms512m -Xmx2g -Dneon.benchmark.root="$root" ${NEON_BENCHMARKS_JAVA_OPTS:-} \
   -cp "benchmarks/harness/target/classes:$(cat benchmarks/harness/target/classpath.txt)" \
   dev.neonstarter.benchmarks.BenchmarkSuite --out="$out" --command="benchmarks/run.sh${*:+ $*}" "$@" \
   2>&1 | tee benchmarks/target/run.log

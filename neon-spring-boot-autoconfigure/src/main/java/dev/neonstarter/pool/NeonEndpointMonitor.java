@@ -85,7 +85,7 @@ public final class NeonEndpointMonitor implements StatementWatch {
 
 	private volatile Duration probeIntervalMin = Duration.ofMillis(200);
 
-	private volatile Duration probeIntervalMax = Duration.ofSeconds(1);
+	private volatile Duration probeIntervalMax = Duration.ofMillis(500);
 
 	private volatile Duration stallTimeout = Duration.ofSeconds(5);
 

@@ -72,7 +72,7 @@ public final class BenchmarkSuite {
 			}
 			if (only.contains("startup")) {
 				Instant start = Instant.now();
-				startup = StartupComparison.run(topology, build, quick ? 2 : 15);
+				startup = StartupComparison.run(topology, build, quick ? 2 : 15, quick ? 1 : 6);
 				durations.put("startup", Duration.between(start, Instant.now()));
 			}
 			if (only.contains("aotcache")) {

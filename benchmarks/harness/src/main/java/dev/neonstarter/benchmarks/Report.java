@@ -100,8 +100,15 @@ final class Report {
 			line("| 3. sample app, %d clients, pool of %d, through PgBouncer | **%.0f requests/s, p99 %.1f ms**, %d errors in %d requests | 0 errors | %s |",
 					SampleAppLoad.CONNECTIONS, SampleAppLoad.POOL_SIZE, steady.requestsPerSecond(), steady.latencyMillis("p99"),
 					steady.errors(), steady.requests(), (steady.errors() == 0) ? "yes" : "**no**");
-			line("| 3. the same load while PostgreSQL restarts once | **%d failed** of %d requests; recovered %s after the restart began (restart took %d ms) | reported | — |",
-					restart.load().errors(), restart.load().requests(), recovery(restart), restart.started() - restart.stopping());
+			line("| 3. the same load while PostgreSQL restarts once | **%d failed** of %d requests (%d of them other than a 503); recovered %s after the restart began (restart took %d ms) | reported | — |",
+					restart.load().errors(), restart.load().requests(), restart.load().errors() - count503(restart.load()),
+					recovery(restart), restart.started() - restart.stopping());
+			long afterPgBouncer = restart.recoveryAfterPgBouncerMillis();
+			SampleAppLoad.Restart handwired = results.load().handwiredRestart();
+			line("| 3. the same restart: full throughput and no failures again after PgBouncer serves again | sample app **%s** (PgBouncer served %d ms after the restart began); the hand-assembled equivalent under the same restart: %s | about 1 s | %s |",
+					millisOrNever(afterPgBouncer), restart.pgbouncerServes() - restart.stopping(),
+					millisOrNever(handwired.recoveryAfterPgBouncerMillis()),
+					(afterPgBouncer >= 0 && afterPgBouncer <= 1200) ? "yes" : "**no**");
 		}
 		if (results.storm() != null) {
 			for (boolean breaker : new boolean[] { true, false }) {
@@ -297,6 +304,47 @@ final class Report {
 				+ " and pays `%s` − `%s`.", StartupComparison.ACTUATOR, StartupComparison.BOOT, StartupComparison.STARTER,
 				StartupComparison.ACTUATOR, StartupComparison.LEAN, StartupComparison.BOOT);
 		line();
+		if (result.timeline() != null) {
+			startupTimeline(result.timeline());
+		}
+	}
+
+	private void startupTimeline(StartupTimeline.Breakdown timeline) {
+		line("### Where the starter's startup time goes");
+		line();
+		List<StartupTimeline.Row> byStep = timeline.byStep();
+		List<StartupTimeline.Row> byBean = timeline.byBean();
+		double stepsVariant = byStep.stream().mapToDouble(StartupTimeline.Row::variantMillis).sum();
+		double stepsBaseline = byStep.stream().mapToDouble(StartupTimeline.Row::baselineMillis).sum();
+		double onlyVariant = byBean.stream().filter((row) -> row.baselineMillis() == 0)
+			.mapToDouble(StartupTimeline.Row::variantMillis).sum();
+		double onlyBaseline = byBean.stream().filter((row) -> row.variantMillis() == 0)
+			.mapToDouble(StartupTimeline.Row::baselineMillis).sum();
+		line("Spring's startup timeline (`BufferingApplicationStartup`, `benchmarks/harness/.../StartupTimeline.java`),"
+				+ " more starts (%d of each of `%s` and `%s`, alternating): each step's own time (its duration less its"
+				+ " children's), median over the starts. Class loading counts in the step that first needs a class,"
+				+ " so a bean that loads a library both variants share can differ by what the other variant loaded"
+				+ " earlier elsewhere; the sums are the firm part. Keeping the timeline costs time itself: ready after"
+				+ " %s vs %s ms (medians) here. Steps in all: **%.0f vs %.0f ms (%+.0f ms)**; the rest of the"
+				+ " difference is outside Spring's steps (JVM start, opening the jars, loading classes before the"
+				+ " context exists). Beans only `%s` has: %.0f ms of own time; beans only `%s` has: %.0f ms.",
+				timeline.rounds(), timeline.variant(), timeline.baseline(),
+				Stats.format(timeline.medianUptime(true)), Stats.format(timeline.medianUptime(false)), stepsVariant,
+				stepsBaseline, stepsVariant - stepsBaseline, timeline.variant(), onlyVariant, timeline.baseline(),
+				onlyBaseline);
+		line();
+		line("| step | %s ms | %s ms | difference |", timeline.variant(), timeline.baseline());
+		line("|---|---|---|---|");
+		byStep.stream().filter((row) -> Math.abs(row.difference()) >= 1).forEach((row) -> line("| `%s` | %.1f | %.1f | %+.1f |",
+				row.step(), row.variantMillis(), row.baselineMillis(), row.difference()));
+		line();
+		line("The 20 steps and beans that differ most:");
+		line();
+		line("| step and bean | %s ms | %s ms | difference |", timeline.variant(), timeline.baseline());
+		line("|---|---|---|---|");
+		byBean.stream().limit(20).forEach((row) -> line("| `%s` | %.1f | %.1f | %+.1f |",
+				row.step().replace("|", "\\|"), row.variantMillis(), row.baselineMillis(), row.difference()));
+		line();
 	}
 
 	private void startupComparison(StartupComparison.Result result, String variant, String baseline) {
@@ -318,17 +366,18 @@ final class Report {
 		line("The sample app's jar (`prod` profile, the starter) and `benchmarks/handwired-sample` (the same notes API"
 				+ " and statements on two hand-made HikariCP pools, a Resilience4j retry and breaker around each call,"
 				+ " Actuator and Prometheus: `benchmarks/handwired-app`'s configuration) run at the same time, each on"
-				+ " its own database of the topology with %d seeded notes and a pool of %d. wrk (%d connections, %d"
-				+ " threads) loads one at a time, %d s per run, in ABBA order (BAAB every other pair), after %d s of"
-				+ " warm-up each. A pair's ratio is the starter's mean requests per second over the hand-assembled app's.",
-				SampleAppLoad.SEEDED_NOTES, SampleAppLoad.POOL_SIZE, SampleAppComparison.CONNECTIONS, Wrk.THREADS,
-				result.settings().runSeconds(), result.settings().warmupSeconds());
+				+ " its own database of the topology with %d seeded notes and a pool of %d. wrk (%d connections, or %d for"
+				+ " measurement 3's mix; %d threads) loads one at a time, %d s per run, in ABBA order (BAAB every other pair), after %d × %d s of"
+				+ " warm-up each, in turn. A pair's ratio is the starter's mean requests per second over the hand-assembled app's.",
+				SampleAppLoad.SEEDED_NOTES, SampleAppLoad.POOL_SIZE, SampleAppComparison.CONNECTIONS,
+				SampleAppLoad.CONNECTIONS, Wrk.THREADS, result.settings().runSeconds(), result.settings().warmupRounds(), result.settings().warmupSeconds());
 		line();
 		line("| endpoint | pairs: starter / hand-assembled requests/s | ratio per pair | median ratio [95 %% interval] | failed responses | goal ≥ %.2f |",
 				SampleAppComparison.GOAL);
 		line("|---|---|---|---|---|---|");
 		for (SampleAppComparison.EndpointResult endpoint : result.endpoints()) {
-			line("| `%s` | %s | %s | **%.3f**%s | %d | %s |", endpoint.endpoint().path(),
+			line("| %s | %s | %s | **%.3f**%s | %d | %s |", (endpoint.endpoint().path() != null)
+					? "`" + endpoint.endpoint().path() + "`" : endpoint.endpoint().name(),
 					endpoint.pairs().stream().map((pair) -> String.format("%.0f / %.0f", pair.starter(), pair.handwired()))
 						.collect(Collectors.joining(", ")),
 					endpoint.ratios().stream().map((ratio) -> String.format("%.3f", ratio)).collect(Collectors.joining(", ")),
@@ -419,10 +468,24 @@ final class Report {
 		line("- successful responses back to 90 %% of the rate before (%.0f/s): %s after the restart began",
 				restart.throughputBefore(), (restart.throughputBackMillis() < 0) ? "not within the run"
 						: restart.throughputBackMillis() + " ms");
+		line("- PgBouncer served a plain client's query again (a query waiting in its queue from the moment"
+				+ " PostgreSQL accepted connections): %d ms after the restart began", restart.pgbouncerServes() - restart.stopping());
 		line("- **time to recovery** (no more failures and full throughput): %s after the restart began, %s after"
-				+ " PostgreSQL accepted connections again", recovery(restart),
-				(restart.recoveryMillis() < 0) ? "-" : Math.max(0, restart.recoveryMillis() - (restart.started() - restart.stopping())) + " ms");
+				+ " PostgreSQL accepted connections again, **%s after PgBouncer served again** (goal: about 1 s)",
+				recovery(restart),
+				(restart.recoveryMillis() < 0) ? "-" : Math.max(0, restart.recoveryMillis() - (restart.started() - restart.stopping())) + " ms",
+				(restart.recoveryAfterPgBouncerMillis() < 0) ? "-" : restart.recoveryAfterPgBouncerMillis() + " ms");
 		line("- responses by status over the run: %s", String.join(", ", restart.load().statusSummary()));
+		line();
+		SampleAppLoad.Restart handwired = result.handwiredRestart();
+		line("The same restart under `benchmarks/handwired-sample` (the same notes API on hand-made HikariCP pools,"
+				+ " retry and breaker; same heap, pool of %d, same warm-up and steady run first), as a reference for"
+				+ " what the pool, PgBouncer and PostgreSQL need anyway before they serve at full rate again: PgBouncer"
+				+ " served again %d ms after the restart began; %d failed requests (%s; socket errors %d); full"
+				+ " throughput and no failures %s after the restart began, **%s after PgBouncer served again**.",
+				SampleAppLoad.POOL_SIZE, handwired.pgbouncerServes() - handwired.stopping(), handwired.load().errors(),
+				handwired.load().statusSummary().stream().filter((s) -> !s.matches(".* x [23]\\d\\d")).collect(Collectors.joining(", ")),
+				handwired.load().socketErrors(), recovery(handwired), millisOrNever(handwired.recoveryAfterPgBouncerMillis()));
 		line();
 	}
 
@@ -475,6 +538,15 @@ final class Report {
 			return "yes by the mean, not beyond the error";
 		}
 		return (ratio + error >= THROUGHPUT_GOAL) ? "**no** by the mean, within the error" : "**no**";
+	}
+
+	private static String millisOrNever(long millis) {
+		return (millis < 0) ? "not within the run" : millis + " ms";
+	}
+
+	private static long count503(Wrk.Result result) {
+		return result.statusSummary().stream().filter((status) -> status.endsWith(" x 503"))
+			.mapToLong((status) -> Long.parseLong(status.substring(0, status.indexOf(' ')))).sum();
 	}
 
 	private static String recovery(SampleAppLoad.Restart restart) {

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import dev.neonstarter.testsupport.NeonTestTopology;
 
@@ -36,9 +38,9 @@ final class SampleAppLoad {
 		String database = topology.createDatabase();
 		int port = freePort();
 		Path log = workDirectory.resolve("sample-app.log");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xms1g", "-Xmx1g", "-jar", build.sampleAppJar().toString(), "--spring.profiles.active=prod",
-				"--server.port=" + port, "--neon.pooled.hikari.maximum-pool-size=" + POOL_SIZE));
+		List<String> command = java(build.sampleAppJar(), "starter");
+		command.addAll(List.of("--spring.profiles.active=prod", "--server.port=" + port,
+				"--neon.pooled.hikari.maximum-pool-size=" + POOL_SIZE));
 		BenchmarkDatabase benchmarkDatabase = BenchmarkDatabase.of(topology, database);
 		benchmarkDatabase.starterSettings().forEach((property) -> command.add("--" + property));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -60,18 +62,13 @@ final class SampleAppLoad {
 			System.out.printf("load steady: %.0f requests/s, p99 %.1f ms, %d errors%n", steady.requestsPerSecond(),
 					steady.latencyMillis("p99"), steady.errors());
 
-			Wrk.Run running = wrk.start(port, CONNECTIONS, settings.restartRunSeconds(), SEEDED_NOTES);
-			Thread.sleep(settings.restartAtSecond() * 1000L);
-			long stopping = System.currentTimeMillis();
-			topology.postgres().stop();
-			long stopped = System.currentTimeMillis();
-			topology.postgres().start();
-			long started = System.currentTimeMillis();
-			Wrk.Result restart = running.await();
-			Restart outage = new Restart(restart, stopping, stopped, started);
-			System.out.printf("load with a PostgreSQL restart: %d failed requests, recovered %d ms after the restart began%n",
-					restart.errors(), outage.recoveryMillis());
-			return new Result(steady, outage, settings);
+			Restart outage = restart(topology, database, port, settings, wrk, "sample app");
+			app.destroy();
+			app.waitFor(30, TimeUnit.SECONDS);
+			// The same restart under the hand-assembled equivalent: what its pool, PgBouncer and PostgreSQL need
+			// anyway to serve at full rate again once PgBouncer serves.
+			Restart handwired = handwiredRestart(topology, build, settings, workDirectory, wrk, http);
+			return new Result(steady, outage, handwired, settings);
 		}
 		finally {
 			app.destroy();
@@ -79,6 +76,88 @@ final class SampleAppLoad {
 				app.destroyForcibly();
 			}
 		}
+	}
+
+	private static Restart handwiredRestart(NeonTestTopology topology, BuildOutputs build, Settings settings,
+			Path workDirectory, Wrk wrk, HttpClient http) throws IOException, InterruptedException {
+		String database = topology.createDatabase();
+		int port = freePort();
+		Path log = workDirectory.resolve("handwired-sample-load.log");
+		List<String> command = java(build.handwiredSampleJar(), "handwired");
+		command.addAll(List.of("--server.port=" + port, "--app.datasource.pooled.maximum-pool-size=" + POOL_SIZE));
+		ProcessBuilder builder = new ProcessBuilder().redirectErrorStream(true).redirectOutput(log.toFile());
+		BenchmarkDatabase.handwired(topology, database, command, builder);
+		Process app = builder.command(command).start();
+		try {
+			awaitReady(http, port, app, log);
+			seed(http, port);
+			wrk.start(port, CONNECTIONS, settings.warmupSeconds(), SEEDED_NOTES).await();
+			Wrk.Result steady = wrk.start(port, CONNECTIONS, settings.steadySeconds(), SEEDED_NOTES).await();
+			System.out.printf("load steady, hand-assembled: %.0f requests/s, p99 %.1f ms, %d errors%n",
+					steady.requestsPerSecond(), steady.latencyMillis("p99"), steady.errors());
+			return restart(topology, database, port, settings, wrk, "hand-assembled");
+		}
+		finally {
+			app.destroy();
+			if (!app.waitFor(30, TimeUnit.SECONDS)) {
+				app.destroyForcibly();
+			}
+		}
+	}
+
+	/**
+	 * The command that starts an app's jar with a 1 GiB heap, and the JVM arguments of the system property
+	 * {@code neon.benchmarks.app-jvm-args} (space-separated; {@code {app}} becomes {@code starter} or
+	 * {@code handwired}), for example {@code -XX:StartFlightRecording=filename=/tmp/{app}.jfr} to profile both apps.
+	 */
+	private static List<String> java(Path jar, String app) {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xms1g", "-Xmx1g"));
+		String extra = System.getProperty("neon.benchmarks.app-jvm-args", "").trim();
+		if (!extra.isEmpty()) {
+			for (String argument : extra.split("\\s+")) {
+				command.add(argument.replace("{app}", app));
+			}
+		}
+		command.addAll(List.of("-jar", jar.toString()));
+		return command;
+	}
+
+	/** A run of wrk during which PostgreSQL restarts once, {@code restartAtSecond} into it. */
+	private static Restart restart(NeonTestTopology topology, String database, int port, Settings settings, Wrk wrk,
+			String name) throws IOException, InterruptedException {
+		Wrk.Run running = wrk.start(port, CONNECTIONS, settings.restartRunSeconds(), SEEDED_NOTES);
+		Thread.sleep(settings.restartAtSecond() * 1000L);
+		long stopping = System.currentTimeMillis();
+		topology.postgres().stop();
+		long stopped = System.currentTimeMillis();
+		topology.postgres().start();
+		long started = System.currentTimeMillis();
+		long startedNanos = System.nanoTime();
+		// When PgBouncer serves again (after its server_login_retry): a plain client's query through it, on the
+		// app's database (PgBouncer's pools, and their login retry, are per database and user), which waits in
+		// PgBouncer's queue until PgBouncer has logged in to PostgreSQL again.
+		CompletableFuture<Long> pgbouncerServes = CompletableFuture.supplyAsync(() -> {
+			try {
+				return started + topology.millisUntilPgBouncerServes(database, startedNanos,
+						Duration.ofSeconds(settings.restartRunSeconds()));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		});
+		Wrk.Result load = running.await();
+		Restart restart = new Restart(load, stopping, stopped, started, pgbouncerServes.join());
+		System.out.printf("load with a PostgreSQL restart, %s: %d failed requests, PgBouncer served again %d ms and"
+				+ " recovered %d ms after the restart began%n", name, load.errors(),
+				restart.pgbouncerServes() - stopping, restart.recoveryMillis());
+		// Successes/failures per 100 ms from PgBouncer serving again: how the app ramps up.
+		System.out.println("load with a PostgreSQL restart, " + name + ", per 100 ms from PgBouncer serving again"
+				+ " (ok/failed): " + load.timeline().subMap(restart.pgbouncerServes() - 100,
+						restart.pgbouncerServes() + 4000).values().stream()
+					.map((counts) -> counts[0] + "/" + counts[1]).collect(Collectors.joining(" ")));
+		return restart;
 	}
 
 	/** Creates {@value #SEEDED_NOTES} notes through the API, ids 1 to {@value #SEEDED_NOTES} on a new database. */
@@ -136,9 +215,19 @@ final class SampleAppLoad {
 
 	/**
 	 * The run during which PostgreSQL restarted: stopped between {@code stopping} and {@code stopped}, accepting
-	 * connections again from {@code started} (epoch ms).
+	 * connections again from {@code started}, and PgBouncer serving a plain client again from
+	 * {@code pgbouncerServes} (epoch ms).
 	 */
-	record Restart(Wrk.Result load, long stopping, long stopped, long started) {
+	record Restart(Wrk.Result load, long stopping, long stopped, long started, long pgbouncerServes) {
+
+		/**
+		 * From PgBouncer serving again to no more failures and full throughput, ms (the goal: about 1 s); -1 if
+		 * throughput did not come back within the run.
+		 */
+		long recoveryAfterPgBouncerMillis() {
+			long recovery = recoveryMillis();
+			return (recovery < 0) ? -1 : Math.max(0, this.stopping + recovery - this.pgbouncerServes);
+		}
 
 		/** Successful responses per second before the restart, from the second second of the run on. */
 		double throughputBefore() {
@@ -195,7 +284,11 @@ final class SampleAppLoad {
 
 	}
 
-	record Result(Wrk.Result steady, Restart restart, Settings settings) {
+	/**
+	 * The steady run and the restart of the sample app, and the same restart under the hand-assembled equivalent
+	 * (a reference for what its pool, PgBouncer and PostgreSQL need to serve at full rate again).
+	 */
+	record Result(Wrk.Result steady, Restart restart, Restart handwiredRestart, Settings settings) {
 
 	}
 

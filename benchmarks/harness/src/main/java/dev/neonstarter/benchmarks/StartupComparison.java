@@ -46,31 +46,40 @@ final class StartupComparison {
 	private StartupComparison() {
 	}
 
-	static Result run(NeonTestTopology topology, BuildOutputs build, int rounds) throws IOException, InterruptedException {
+	/**
+	 * The starts of every variant, {@code rounds} each, then the startup timeline of the starter and the
+	 * hand-assembled equivalent ({@code timelineRounds} each; none with 0).
+	 */
+	static Result run(NeonTestTopology topology, BuildOutputs build, int rounds, int timelineRounds)
+			throws IOException, InterruptedException {
 		List<Run> runs = new ArrayList<>();
 		List<String> order = new ArrayList<>(VARIANTS);
 		// One discarded start of each first: the page cache then holds every classpath.
 		for (String variant : order) {
-			start(topology, build, variant, -1);
+			start(topology, build, variant, -1, List.of());
 		}
 		for (int i = 0; i < rounds; i++) {
 			for (String variant : order) {
-				Run run = start(topology, build, variant, i);
+				Run run = start(topology, build, variant, i, List.of());
 				System.out.printf("startup %-12s run %2d: ready after %d ms (JVM uptime), %d ms CPU, %d classes, %d beans%n",
 						variant, i + 1, run.jvmUptimeMillis(), run.cpuMillis(), run.classes(), run.beans());
 				runs.add(run);
 			}
 			Collections.rotate(order, 1);
 		}
-		return new Result(runs);
+		StartupTimeline.Breakdown timeline = (timelineRounds > 0)
+				? StartupTimeline.run(topology, build, STARTER, HANDWIRED, timelineRounds) : null;
+		return new Result(runs, timeline);
 	}
 
-	private static Run start(NeonTestTopology topology, BuildOutputs build, String variant, int index)
+	static Run start(NeonTestTopology topology, BuildOutputs build, String variant, int index, List<String> jvmArgs)
 			throws IOException, InterruptedException {
 		String database = topology.createDatabase();
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", classpath(build, variant),
-				StartupApp.class.getName(), "--spring.main.banner-mode=off"));
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmArgs);
+		command.addAll(List.of("-cp", classpath(build, variant), StartupApp.class.getName(),
+				"--spring.main.banner-mode=off"));
 		// Passwords go in the environment, not on the command line (see BenchmarkDatabase.passConnectionStrings).
 		ProcessBuilder builder = new ProcessBuilder().redirectErrorStream(true);
 		if (variant.equals(STARTER) || variant.equals(LEAN)) {
@@ -173,7 +182,11 @@ final class StartupComparison {
 
 	}
 
-	record Result(List<Run> runs) {
+	/**
+	 * The starts, and where the starter's time goes next to the hand-assembled equivalent ({@code null} when
+	 * not measured).
+	 */
+	record Result(List<Run> runs, StartupTimeline.Breakdown timeline) {
 
 		List<Long> values(String variant, ToLongFunction<Run> metric) {
 			return this.runs.stream().filter((run) -> run.variant().equals(variant)).map(metric::applyAsLong).toList();

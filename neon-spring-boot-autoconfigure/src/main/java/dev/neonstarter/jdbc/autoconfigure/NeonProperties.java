@@ -262,9 +262,9 @@ public class NeonProperties {
 
 		/**
 		 * Longest wait between two probes while the endpoint stays down: bounds how long after the endpoint is
-		 * back the pool serves again.
+		 * back the pool serves again. Refused callers get it, rounded up to whole seconds, as Retry-After.
 		 */
-		private Duration probeIntervalMax = Duration.ofSeconds(1);
+		private Duration probeIntervalMax = Duration.ofMillis(500);
 
 		/**
 		 * How long a statement may wait for its answer before the monitor checks the endpoint with one probe
