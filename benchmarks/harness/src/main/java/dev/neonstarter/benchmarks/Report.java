@@ -53,7 +53,7 @@ final class Report {
 		line("Written by `%s` on %s in %s%s. Everything ran on this one machine, side by side, so compare numbers"
 				+ " within this file only.", results.command(), results.startedAt(), minutes(results.duration()),
 				results.quick() ? " — **a `--quick` smoke run: too short to judge the goals by**" : "");
-		line("Re-run with `benchmarks/run.sh` (about 14 minutes; `--quick` for a smoke run of a few minutes written to"
+		line("Re-run with `benchmarks/run.sh` (about 36 minutes on 2 cores; `--quick` for a smoke run of a few minutes written to"
 				+ " `benchmarks/target/quick/`). Each section below says how its numbers were made; the code is in"
 				+ " `benchmarks/harness/src/main/java/dev/neonstarter/benchmarks/`.");
 		line();
