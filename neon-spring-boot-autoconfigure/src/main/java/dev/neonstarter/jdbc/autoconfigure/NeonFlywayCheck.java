@@ -61,5 +61,4 @@ class NeonFlywayCheck implements FlywayConfigurationCustomizer {
 		return null;
 	}
 
-
 }

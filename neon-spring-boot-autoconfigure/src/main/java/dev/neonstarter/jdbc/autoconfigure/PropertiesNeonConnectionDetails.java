@@ -105,7 +105,6 @@ final class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 		return connection != null && connection.isNeonHost();
 	}
 
-
 	/**
 	 * A {@code spring.datasource.url} beside a Neon URL is fine when it names the same database (as platforms
 	 * that export both do); anything else fails startup rather than choosing one silently.
