@@ -33,12 +33,18 @@ public final class BenchmarkSuite {
 	private BenchmarkSuite() {
 	}
 
-	public static void main(String[] args) throws Exception {
+	/** Command-line options of the harness's mains: {@code --name=value}, or {@code --name} for {@code true}. */
+	static Map<String, String> options(String[] args) {
 		Map<String, String> options = new LinkedHashMap<>();
 		for (String arg : args) {
 			String[] pair = arg.replaceFirst("^--", "").split("=", 2);
 			options.put(pair[0], (pair.length > 1) ? pair[1] : "true");
 		}
+		return options;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = options(args);
 		boolean quick = options.containsKey("quick");
 		Set<String> only = Set.copyOf(Arrays.asList(options.getOrDefault("only", String.join(",", MEASUREMENTS)).split(",")));
 		if (!MEASUREMENTS.containsAll(only)) {

@@ -65,11 +65,7 @@ public final class PoolOverheadAttribution {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (String arg : args) {
-			String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-			options.put(pair[0], (pair.length > 1) ? pair[1] : "true");
-		}
+		Map<String, String> options = BenchmarkSuite.options(args);
 		if (options.containsKey("variant")) {
 			measure(options);
 			return;

@@ -101,7 +101,7 @@ final class Report {
 					SampleAppLoad.CONNECTIONS, SampleAppLoad.POOL_SIZE, steady.requestsPerSecond(), steady.latencyMillis("p99"),
 					steady.errors(), steady.requests(), (steady.errors() == 0) ? "yes" : "**no**");
 			line("| 3. the same load while PostgreSQL restarts once | **%d failed** of %d requests (%d of them other than a 503); recovered %s after the restart began (restart took %d ms) | reported | — |",
-					restart.load().errors(), restart.load().requests(), restart.load().errors() - count503(restart.load()),
+					restart.load().errors(), restart.load().requests(), restart.load().errors() - restart.load().statuses().getOrDefault(503, 0L),
 					recovery(restart), restart.started() - restart.stopping());
 			long afterPgBouncer = restart.recoveryAfterPgBouncerMillis();
 			SampleAppLoad.Restart handwired = results.load().handwiredRestart();
@@ -460,7 +460,7 @@ final class Report {
 				restart.stopped() - restart.stopping(), restart.started() - restart.stopped());
 		line();
 		line("- failed requests: **%d** (%s; socket errors %d)", restart.load().errors(),
-				restart.load().statusSummary().stream().filter((s) -> !s.matches(".* x [23]\\d\\d")).collect(Collectors.joining(", ")),
+				failedStatuses(restart.load()),
 				restart.load().socketErrors());
 		line("- last failed response: %s after the restart began", (restart.lastFailureMillis() > 0)
 				? restart.lastFailureMillis() + " ms" : "none");
@@ -484,7 +484,7 @@ final class Report {
 				+ " served again %d ms after the restart began; %d failed requests (%s; socket errors %d); full"
 				+ " throughput and no failures %s after the restart began, **%s after PgBouncer served again**.",
 				SampleAppLoad.POOL_SIZE, handwired.pgbouncerServes() - handwired.stopping(), handwired.load().errors(),
-				handwired.load().statusSummary().stream().filter((s) -> !s.matches(".* x [23]\\d\\d")).collect(Collectors.joining(", ")),
+				failedStatuses(handwired.load()),
 				handwired.load().socketErrors(), recovery(handwired), millisOrNever(handwired.recoveryAfterPgBouncerMillis()));
 		line();
 	}
@@ -544,9 +544,9 @@ final class Report {
 		return (millis < 0) ? "not within the run" : millis + " ms";
 	}
 
-	private static long count503(Wrk.Result result) {
-		return result.statusSummary().stream().filter((status) -> status.endsWith(" x 503"))
-			.mapToLong((status) -> Long.parseLong(status.substring(0, status.indexOf(' ')))).sum();
+	/** The responses that were not 2xx or 3xx, as "count x status". */
+	private static String failedStatuses(Wrk.Result result) {
+		return result.statusSummary().stream().filter((s) -> !s.matches(".* x [23]\\d\\d")).collect(Collectors.joining(", "));
 	}
 
 	private static String recovery(SampleAppLoad.Restart restart) {

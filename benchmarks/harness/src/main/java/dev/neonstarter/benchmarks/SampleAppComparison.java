@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.testsupport.NeonTestTopology;
 
@@ -85,9 +84,9 @@ final class SampleAppComparison {
 			return new Result(results, settings);
 		}
 		finally {
-			stop(starter);
+			SampleAppLoad.stop(starter);
 			if (handwired != null) {
-				stop(handwired);
+				SampleAppLoad.stop(handwired);
 			}
 		}
 	}
@@ -122,13 +121,6 @@ final class SampleAppComparison {
 	private static List<String> java(Path jar, int port) {
 		return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms512m",
 				"-Xmx512m", "-jar", jar.toString(), "--server.port=" + port));
-	}
-
-	private static void stop(Process process) throws InterruptedException {
-		process.destroy();
-		if (!process.waitFor(30, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-		}
 	}
 
 	/** What wrk requests: GETs of {@code path}, or the mixed load of measurement 3 when {@code null}. */

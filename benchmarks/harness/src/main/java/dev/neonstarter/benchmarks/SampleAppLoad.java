@@ -56,25 +56,36 @@ final class SampleAppLoad {
 			}
 
 			Wrk wrk = Wrk.in(workDirectory);
-			Wrk.Result warmup = wrk.start(port, CONNECTIONS, settings.warmupSeconds(), SEEDED_NOTES).await();
-			System.out.printf("load warm-up: %.0f requests/s, %d errors%n", warmup.requestsPerSecond(), warmup.errors());
-			Wrk.Result steady = wrk.start(port, CONNECTIONS, settings.steadySeconds(), SEEDED_NOTES).await();
-			System.out.printf("load steady: %.0f requests/s, p99 %.1f ms, %d errors%n", steady.requestsPerSecond(),
-					steady.latencyMillis("p99"), steady.errors());
-
+			Wrk.Result steady = warmUpAndMeasure(wrk, port, settings, "sample app");
 			Restart outage = restart(topology, database, port, settings, wrk, "sample app");
-			app.destroy();
-			app.waitFor(30, TimeUnit.SECONDS);
+			stop(app);
 			// The same restart under the hand-assembled equivalent: what its pool, PgBouncer and PostgreSQL need
 			// anyway to serve at full rate again once PgBouncer serves.
 			Restart handwired = handwiredRestart(topology, build, settings, workDirectory, wrk, http);
 			return new Result(steady, outage, handwired, settings);
 		}
 		finally {
-			app.destroy();
-			if (!app.waitFor(30, TimeUnit.SECONDS)) {
-				app.destroyForcibly();
-			}
+			stop(app);
+		}
+	}
+
+	/** The warm-up (not counted), then the steady run. */
+	private static Wrk.Result warmUpAndMeasure(Wrk wrk, int port, Settings settings, String name)
+			throws IOException, InterruptedException {
+		Wrk.Result warmup = wrk.start(port, CONNECTIONS, settings.warmupSeconds(), SEEDED_NOTES).await();
+		System.out.printf("load warm-up, %s: %.0f requests/s, %d errors%n", name, warmup.requestsPerSecond(),
+				warmup.errors());
+		Wrk.Result steady = wrk.start(port, CONNECTIONS, settings.steadySeconds(), SEEDED_NOTES).await();
+		System.out.printf("load steady, %s: %.0f requests/s, p99 %.1f ms, %d errors%n", name,
+				steady.requestsPerSecond(), steady.latencyMillis("p99"), steady.errors());
+		return steady;
+	}
+
+	/** Stops an app, forcibly if it has not exited within 30 s; nothing if it has already. */
+	static void stop(Process app) throws InterruptedException {
+		app.destroy();
+		if (!app.waitFor(30, TimeUnit.SECONDS)) {
+			app.destroyForcibly();
 		}
 	}
 
@@ -91,17 +102,11 @@ final class SampleAppLoad {
 		try {
 			awaitReady(http, port, app, log);
 			seed(http, port);
-			wrk.start(port, CONNECTIONS, settings.warmupSeconds(), SEEDED_NOTES).await();
-			Wrk.Result steady = wrk.start(port, CONNECTIONS, settings.steadySeconds(), SEEDED_NOTES).await();
-			System.out.printf("load steady, hand-assembled: %.0f requests/s, p99 %.1f ms, %d errors%n",
-					steady.requestsPerSecond(), steady.latencyMillis("p99"), steady.errors());
+			warmUpAndMeasure(wrk, port, settings, "hand-assembled");
 			return restart(topology, database, port, settings, wrk, "hand-assembled");
 		}
 		finally {
-			app.destroy();
-			if (!app.waitFor(30, TimeUnit.SECONDS)) {
-				app.destroyForcibly();
-			}
+			stop(app);
 		}
 	}
 

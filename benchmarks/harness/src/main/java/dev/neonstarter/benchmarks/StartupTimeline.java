@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
@@ -42,48 +43,33 @@ public final class StartupTimeline {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int rounds = 8;
-		int top = 40;
-		List<String> variants = List.of(StartupComparison.STARTER, StartupComparison.HANDWIRED);
-		boolean timeline = true;
-		for (String arg : args) {
-			if (arg.startsWith("--rounds=")) {
-				rounds = Integer.parseInt(arg.substring("--rounds=".length()));
-			}
-			else if (arg.startsWith("--top=")) {
-				top = Integer.parseInt(arg.substring("--top=".length()));
-			}
-			else if (arg.startsWith("--variants=")) {
-				variants = List.of(arg.substring("--variants=".length()).split(","));
-			}
-			else if (arg.equals("--no-timeline")) {
-				timeline = false;
-			}
-			else {
-				throw new IllegalArgumentException("Unknown argument: " + arg);
-			}
+		Map<String, String> options = BenchmarkSuite.options(args);
+		Set<String> unknown = new TreeSet<>(options.keySet());
+		unknown.removeAll(Set.of("rounds", "top", "variants", "no-timeline"));
+		if (!unknown.isEmpty()) {
+			throw new IllegalArgumentException("Unknown options: " + unknown);
 		}
+		int rounds = Integer.parseInt(options.getOrDefault("rounds", "8"));
+		int top = Integer.parseInt(options.getOrDefault("top", "40"));
+		List<String> variants = List.of(options
+			.getOrDefault("variants", StartupComparison.STARTER + "," + StartupComparison.HANDWIRED)
+			.split(","));
+		boolean timeline = !options.containsKey("no-timeline");
 		BuildOutputs build = new BuildOutputs(
 				Path.of(System.getProperty("neon.benchmark.root", ".")).toAbsolutePath().normalize());
-		Map<String, Measured> measured;
+		Measured measured;
 		try (NeonTestTopology topology = NeonTestTopology.start()) {
 			measured = measure(topology, build, variants, rounds, timeline);
 		}
 		String first = variants.get(0);
-		System.out.printf("%n%-60s %8s %10s %s%n", "variant", "median", "paired", "interval (95 %)");
+		StartupComparison.Result starts = measured.starts();
+		System.out.printf("%n%-60s %8s  %s%n", "variant", "median", "paired by round with the first [95 % interval]");
 		for (String variant : variants) {
-			List<Long> paired = new ArrayList<>();
-			for (int i = 0; i < rounds; i++) {
-				paired.add(measured.get(variant).uptimes().get(i) - measured.get(first).uptimes().get(i));
-			}
-			Stats.Interval interval = Stats.medianInterval(paired, 0.95);
-			System.out.printf("%-60s %8.0f %+10.0f %s%n", variant, Stats.median(measured.get(variant).uptimes()),
-					Stats.median(paired), (interval != null)
-							? String.format("[%+.0f, %+.0f]", interval.low(), interval.high()) : "");
+			System.out.printf("%-60s %8.0f  %s%n", variant, starts.median(variant),
+					starts.paired(variant, first).describe());
 		}
 		if (timeline && variants.size() == 2) {
-			Breakdown breakdown = new Breakdown(first, variants.get(1), rounds, measured.get(first),
-					measured.get(variants.get(1)));
+			Breakdown breakdown = new Breakdown(first, variants.get(1), rounds, measured);
 			print(breakdown, "by step", breakdown.byStep(), top);
 			print(breakdown, "by step and bean", breakdown.byBean(), top);
 		}
@@ -92,14 +78,15 @@ public final class StartupTimeline {
 	/** The timeline of {@code variant} and {@code baseline}, {@code rounds} each, alternating. */
 	static Breakdown run(NeonTestTopology topology, BuildOutputs build, String variant, String baseline, int rounds)
 			throws IOException, InterruptedException {
-		Map<String, Measured> measured = measure(topology, build, List.of(variant, baseline), rounds, true);
-		return new Breakdown(variant, baseline, rounds, measured.get(variant), measured.get(baseline));
+		return new Breakdown(variant, baseline, rounds, measure(topology, build, List.of(variant, baseline), rounds,
+				true));
 	}
 
-	private static Map<String, Measured> measure(NeonTestTopology topology, BuildOutputs build, List<String> variants,
-			int rounds, boolean timeline) throws IOException, InterruptedException {
-		Map<String, Measured> measured = new LinkedHashMap<>();
-		variants.forEach((variant) -> measured.put(variant, new Measured(new ArrayList<>(), new ArrayList<>())));
+	private static Measured measure(NeonTestTopology topology, BuildOutputs build, List<String> variants, int rounds,
+			boolean timeline) throws IOException, InterruptedException {
+		List<StartupComparison.Run> runs = new ArrayList<>();
+		Map<String, List<Map<String, Long>>> selfTimes = new LinkedHashMap<>();
+		variants.forEach((variant) -> selfTimes.put(variant, new ArrayList<>()));
 		Path file = Files.createTempFile("startup-timeline", ".tsv");
 		try {
 			List<String> order = new ArrayList<>(variants);
@@ -113,9 +100,11 @@ public final class StartupTimeline {
 					}
 					StartupComparison.Run run = StartupComparison.start(topology, build, parts.get(0), round, jvmArgs);
 					if (round >= 0) {
-						measured.get(variant).uptimes().add(run.jvmUptimeMillis());
+						// Under the variant's full name, JVM arguments included, so that variants pair by round.
+						runs.add(new StartupComparison.Run(variant, round, run.jvmUptimeMillis(), run.springMillis(),
+								run.cpuMillis(), run.classes(), run.beans()));
 						if (timeline) {
-							measured.get(variant).selfTimes().add(selfTimes(Files.readAllLines(file)));
+							selfTimes.get(variant).add(selfTimes(Files.readAllLines(file)));
 						}
 						System.out.printf("startup timeline %-14s round %d: ready after %d ms%n", variant, round + 1,
 								run.jvmUptimeMillis());
@@ -123,7 +112,7 @@ public final class StartupTimeline {
 				}
 				Collections.rotate(order, 1);
 			}
-			return measured;
+			return new Measured(runs, selfTimes);
 		}
 		finally {
 			Files.deleteIfExists(file);
@@ -163,8 +152,15 @@ public final class StartupTimeline {
 		}
 	}
 
-	/** Ready times (ms) and, with the timeline, each start's own time per step (µs). */
-	record Measured(List<Long> uptimes, List<Map<String, Long>> selfTimes) {
+	/**
+	 * Every start, under its variant's full name, and, with the timeline, each start's own time per step (µs),
+	 * per variant.
+	 */
+	record Measured(List<StartupComparison.Run> runs, Map<String, List<Map<String, Long>>> selfTimes) {
+
+		StartupComparison.Result starts() {
+			return new StartupComparison.Result(this.runs, null);
+		}
 
 	}
 
@@ -177,7 +173,7 @@ public final class StartupTimeline {
 
 	}
 
-	record Breakdown(String variant, String baseline, int rounds, Measured variantRuns, Measured baselineRuns) {
+	record Breakdown(String variant, String baseline, int rounds, Measured measured) {
 
 		/** Per kind of step (bean creation, configuration parsing, ...), largest difference first. */
 		List<Row> byStep() {
@@ -190,8 +186,8 @@ public final class StartupTimeline {
 		}
 
 		private List<Row> rows(UnaryOperator<String> group) {
-			Map<String, Double> a = medians(this.variantRuns.selfTimes(), group);
-			Map<String, Double> b = medians(this.baselineRuns.selfTimes(), group);
+			Map<String, Double> a = medians(this.measured.selfTimes().get(this.variant), group);
+			Map<String, Double> b = medians(this.measured.selfTimes().get(this.baseline), group);
 			TreeSet<String> keys = new TreeSet<>(a.keySet());
 			keys.addAll(b.keySet());
 			List<Row> rows = new ArrayList<>();
@@ -203,7 +199,7 @@ public final class StartupTimeline {
 		}
 
 		double medianUptime(boolean ofVariant) {
-			return Stats.median((ofVariant ? this.variantRuns : this.baselineRuns).uptimes());
+			return this.measured.starts().median(ofVariant ? this.variant : this.baseline);
 		}
 
 		private static Map<String, Double> medians(List<Map<String, Long>> runs, UnaryOperator<String> group) {
