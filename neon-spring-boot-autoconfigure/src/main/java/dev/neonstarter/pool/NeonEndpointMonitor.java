@@ -193,9 +193,20 @@ public final class NeonEndpointMonitor implements StatementWatch {
 		return (this.state == State.DOWN) ? this.downCause : null;
 	}
 
+	/** The last failure's reason, whatever the state: what a {@code DOWN} listener reports. */
+	@Nullable String reason() {
+		return this.downReason;
+	}
+
+	/** The last failure, whatever the state: what a {@code DOWN} listener reports. */
+	@Nullable SQLException cause() {
+		return this.downCause;
+	}
+
 	/**
-	 * Called with the new state on every transition: before the pool serves again on {@code UP}, after it
-	 * started refusing on {@code DOWN}. Listeners must be quick; they run on the thread that saw the outcome.
+	 * Called with the new state on every transition, just before it takes effect: before the pool serves again
+	 * on {@code UP}, before it starts refusing on {@code DOWN}, so a caller refused finds what the listeners did
+	 * (the breaker open). Listeners must be quick; they run on the thread that saw the outcome.
 	 */
 	public void onTransition(Consumer<State> listener) {
 		this.listeners.add(listener);
@@ -288,14 +299,14 @@ public final class NeonEndpointMonitor implements StatementWatch {
 			if (this.state == State.DOWN || this.closed) {
 				return;
 			}
+			// Listeners first (the breaker is forced open), then callers are refused: a caller refused, or the
+			// health reading the endpoint down, finds the breaker open too.
+			notifyListeners(State.DOWN);
 			this.lastTransition = Instant.now();
 			this.state = State.DOWN;
 			startProber();
 		}
 		releaseWaiters();
-		notifyListeners(State.DOWN);
-		// Logged once callers are released and the listeners (the breaker) know: a caller refused meanwhile
-		// sees the breaker open.
 		logger.warn("Neon endpoint of " + this.poolName + " is down, failing fast until a probe connects again: "
 				+ failure.getMessage());
 	}

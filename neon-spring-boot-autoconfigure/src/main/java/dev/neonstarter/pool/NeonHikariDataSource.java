@@ -58,7 +58,7 @@ public class NeonHikariDataSource extends HikariDataSource {
 		setDataSource(new PhysicalConnections(this, this.monitor));
 		this.monitor.onTransition((state) -> {
 			if (state == NeonEndpointMonitor.State.DOWN) {
-				this.activity.failure(this.monitor.downReason(), this.monitor.downCause());
+				this.activity.failure(this.monitor.reason(), this.monitor.cause());
 			}
 		});
 		// HikariCP shows every SQLException from a connection to this hook (to decide on eviction): record

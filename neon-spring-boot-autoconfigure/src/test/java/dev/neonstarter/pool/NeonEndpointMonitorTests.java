@@ -60,6 +60,45 @@ class NeonEndpointMonitorTests {
 	}
 
 	@Test
+	void aCallerRefusedFindsTheListenersDoneHoweverSlowTheThreadThatSawTheFailure() throws Exception {
+		NeonEndpointMonitor monitor = monitor();
+		monitor.setProbe((timeout, validate) -> {
+			throw refused();
+		});
+		AtomicBoolean listenerDone = new AtomicBoolean();
+		List<String> reasons = new ArrayList<>();
+		monitor.onTransition((state) -> {
+			if (state == NeonEndpointMonitor.State.DOWN) {
+				reasons.add(String.valueOf(monitor.reason()));
+				// The thread that saw the failure is descheduled here, as on a loaded machine.
+				sleep(300);
+				listenerDone.set(true);
+			}
+		});
+		Thread failing = new Thread(() -> monitor.connectFailed(refused()));
+		failing.start();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (monitor.state() == NeonEndpointMonitor.State.UP && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		// The first moment a caller can be refused, the breaker (a listener) has been forced open.
+		assertThat(monitor.state()).isEqualTo(NeonEndpointMonitor.State.DOWN);
+		assertThat(listenerDone).isTrue();
+		assertThat(reasons).singleElement().asString().contains("refused");
+		failing.join(10_000);
+		monitor.close();
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Test
 	void aFailureTheConfirmationDoesNotRepeatLeavesTheEndpointUp() {
 		NeonEndpointMonitor monitor = monitor();
 		monitor.setProbe((timeout, validate) -> {
