@@ -157,7 +157,7 @@ class NotesPrometheusIntegrationTests {
 	/**
 	 * Every metric the alert rules and the dashboard query is among the names Prometheus scraped from the app
 	 * during this test, except those only an application with a read replica exports (this one has none):
-	 * {@link NotesReadReplicaTests} checks those.
+	 * {@link NotesReadReplicaIntegrationTests} checks those.
 	 */
 	private static void assertQueriedMetricsAreExported(Set<String> scraped) throws IOException {
 		Set<String> queried = QueriedMetrics.exportedByTheApp();

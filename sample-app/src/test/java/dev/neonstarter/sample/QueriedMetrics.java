@@ -12,7 +12,7 @@ final class QueriedMetrics {
 
 	/**
 	 * Names an application exports only with a read replica, after its first fallback to the primary:
-	 * {@link NotesReadReplicaTests} checks them against such an application's scrape.
+	 * {@link NotesReadReplicaIntegrationTests} checks them against such an application's scrape.
 	 */
 	static final Set<String> REPLICA_ONLY = Set
 		.of(NeonMetricsAutoConfiguration.REPLICA_FALLBACKS.replace('.', '_') + "_total");

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * The sample app as a user starts it: no configuration, embedded PostgreSQL, real HTTP.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class NotesApplicationTests {
+class NotesApplicationIntegrationTests {
 
 	@LocalServerPort
 	int port;

@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "neon.read-replica.hikari.connection-timeout=1000")
-class NotesReadReplicaTests {
+class NotesReadReplicaIntegrationTests {
 
 	@RegisterExtension
 	static final ReplicatedTopology servers = new ReplicatedTopology();

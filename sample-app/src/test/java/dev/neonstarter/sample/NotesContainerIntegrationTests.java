@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Testcontainers(disabledWithoutDocker = true)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Import(ContainersConfiguration.class)
-class NotesContainerTests {
+class NotesContainerIntegrationTests {
 
 	@LocalServerPort
 	int port;

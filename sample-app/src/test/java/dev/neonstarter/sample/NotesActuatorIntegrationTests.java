@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @RequiresPgBouncer
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class NotesActuatorTests {
+class NotesActuatorIntegrationTests {
 
 	@LocalServerPort
 	int port;

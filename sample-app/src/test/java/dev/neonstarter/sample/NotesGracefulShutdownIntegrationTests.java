@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @RequiresPgBouncer
 @ExtendWith(OutputCaptureExtension.class)
-class NotesGracefulShutdownTests {
+class NotesGracefulShutdownIntegrationTests {
 
 	private static final int IN_FLIGHT = 4;
 

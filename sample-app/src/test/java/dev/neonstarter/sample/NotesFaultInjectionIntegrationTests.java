@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 				"neon.pooled.hikari.connection-timeout=2000",
 				// Long enough that the counting below happens while the breaker is certainly open.
 				"resilience4j.circuitbreaker.instances.neon.wait-duration-in-open-state=15s" })
-class NotesFaultInjectionTests {
+class NotesFaultInjectionIntegrationTests {
 
 	private static NeonTestTopology topology;
 

@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "neon.health.recheck-interval=0s", "neon.health.timeout=2s",
 				"neon.pooled.hikari.connection-timeout=2000" })
-class NotesOutageTests {
+class NotesOutageIntegrationTests {
 
 	private static NeonTestTopology topology;
 
