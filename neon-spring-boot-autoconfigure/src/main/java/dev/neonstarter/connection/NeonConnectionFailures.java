@@ -132,8 +132,8 @@ public final class NeonConnectionFailures {
 	 * Whether a failed connection attempt says the endpoint is unreachable: refused or reset, a connect timeout,
 	 * SQLState 08xxx or 57P01-57P03, the pooler's "server login has been failing", Neon's "Couldn't connect to
 	 * compute node", or a TLS handshake cut off. Not: a refused login (28xxx), an unverifiable certificate or host
-	 * name, an unknown host, an interrupted attempt, a saturated endpoint (too many connections, PgBouncer's client
-	 * limit or queue timeout).
+	 * name, a server without TLS (it answers: 08004 "does not support SSL"), an unknown host, an interrupted
+	 * attempt, a saturated endpoint (too many connections, PgBouncer's client limit or queue timeout).
 	 */
 	public static boolean isEndpointDown(Throwable failure) {
 		boolean down = false;
@@ -144,7 +144,8 @@ public final class NeonConnectionFailures {
 			}
 			String message = message(t);
 			if (message.contains("interrupted") || message.contains("could not be verified")
-					|| message.contains("certificate") || containsAny(message, BUSY_MESSAGES)) {
+					|| message.contains("certificate") || message.contains("does not support ssl")
+					|| containsAny(message, BUSY_MESSAGES)) {
 				return false;
 			}
 			if (t instanceof SQLException sql && isAuthenticationFailure(sql)) {

@@ -154,6 +154,8 @@ class NeonConnectionFailuresTests {
 				new SQLException("SSL error: PKIX path building failed", "08006", untrusted),
 				new SQLException("The hostname localhost could not be verified by hostnameverifier PgjdbcHostnameVerifier.",
 						"08006"),
+				// A server without TLS answers: sslmode=require or stricter refuses it, a probe cannot fix that.
+				new SQLException("The server does not support SSL.", "08004"),
 				new SQLException("The connection attempt failed.", "08001", new UnknownHostException("ep-x.neon.tech")),
 				new SQLException("Interrupted while attempting to connect.", "08001"),
 				// Too many connections: the endpoint answers (the failure-rate breaker counts it).

@@ -7,9 +7,12 @@ import javax.sql.DataSource;
 
 import dev.neonstarter.connection.NeonSslMode;
 import dev.neonstarter.connection.NeonTlsException;
+import dev.neonstarter.connection.NeonUnavailableException;
 import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.jdbc.autoconfigure.NeonTopologyContexts;
 import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.pool.NeonEndpointMonitor;
+import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.testsupport.PostgresServer;
 import dev.neonstarter.testsupport.RequiresPgBouncer;
@@ -26,6 +29,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * TLS end to end: PgBouncer and PostgreSQL with certificates from a test CA, checked by the starter at
@@ -139,6 +143,23 @@ class NeonTlsIntegrationTests {
 	void requireAgainstAServerWithoutTlsFails() {
 		single(plainServer, "sslmode=require")
 			.run((context) -> assertTlsFailure(context, NeonTlsException.Failure.TLS_NOT_SUPPORTED));
+	}
+
+	@Test
+	void aServerWithoutTlsIsAConfigurationErrorNotAnOutageWhenNotProvenAtStartup() {
+		single(plainServer, "sslmode=require")
+			.withPropertyValues("neon.ssl.verify-on-startup=false", "neon.pooled.hikari.connection-timeout=1000")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				NeonHikariDataSource pooled = context.getBean(NeonDataSources.class).pooled();
+				for (int i = 0; i < 3; i++) {
+					// Each caller sees the TLS error itself, never "the endpoint is down".
+					assertThatException().isThrownBy(pooled::getConnection)
+						.withStackTraceContaining("does not support SSL")
+						.isNotInstanceOf(NeonUnavailableException.class);
+				}
+				assertThat(pooled.monitor().state()).isEqualTo(NeonEndpointMonitor.State.UP);
+			});
 	}
 
 	@Test
