@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -30,12 +31,15 @@ final class PhysicalConnections implements DataSource {
 
 	private volatile @Nullable DataSource driver;
 
+	/** HikariCP's login timeout for this pool, in seconds (0: the driver's own). */
+	private volatile int loginTimeout;
+
 	PhysicalConnections(HikariConfig config, NeonEndpointMonitor monitor) {
 		this.config = config;
 		this.monitor = monitor;
 	}
 
-	private DataSource driver() {
+	private DataSource driver() throws SQLException {
 		DataSource current = this.driver;
 		if (current == null) {
 			synchronized (this) {
@@ -49,16 +53,32 @@ final class PhysicalConnections implements DataSource {
 		return current;
 	}
 
-	/** What HikariCP makes without a DataSource: from {@code data-source-class-name} if set, else from the URL. */
-	private DataSource create() {
+	/**
+	 * What HikariCP makes without a DataSource: from {@code data-source-class-name} if set, else from the URL.
+	 * HikariCP hands a {@link DriverDataSource} its login timeout ({@code connection-timeout} + 0.5 s) through
+	 * {@code DriverManager.setLoginTimeout}, a setting of the whole JVM that pgjdbc never reads (its own
+	 * {@code loginTimeout} defaults to 0, no limit): a login that stalled after the TCP connect (a black-holed
+	 * endpoint, a hung proxy) held HikariCP's only connection-adding thread until the kernel gave up. Here each
+	 * pool's connections carry the pool's own {@code loginTimeout}, unless {@code data-source-properties} or the
+	 * URL set one, and the JVM's setting is left alone.
+	 */
+	private DataSource create() throws SQLException {
 		String className = this.config.getDataSourceClassName();
 		if (className != null) {
 			DataSource dataSource = UtilityElf.createInstance(className, DataSource.class);
 			PropertyElf.setTargetFromProperties(dataSource, this.config.getDataSourceProperties());
+			if (this.loginTimeout > 0) {
+				dataSource.setLoginTimeout(this.loginTimeout);
+			}
 			return dataSource;
 		}
-		return new DriverDataSource(this.config.getJdbcUrl(), this.config.getDriverClassName(),
-				this.config.getDataSourceProperties(), this.config.getUsername(), this.config.getPassword());
+		Properties properties = new Properties();
+		properties.putAll(this.config.getDataSourceProperties());
+		if (this.loginTimeout > 0) {
+			properties.putIfAbsent("loginTimeout", Integer.toString(this.loginTimeout));
+		}
+		return new DriverDataSource(this.config.getJdbcUrl(), this.config.getDriverClassName(), properties,
+				this.config.getUsername(), this.config.getPassword());
 	}
 
 	@Override
@@ -94,14 +114,26 @@ final class PhysicalConnections implements DataSource {
 		driver().setLogWriter(out);
 	}
 
+	/** Kept for this pool's connections ({@link #create()}), never set for the whole JVM. */
 	@Override
 	public void setLoginTimeout(int seconds) throws SQLException {
-		driver().setLoginTimeout(seconds);
+		synchronized (this) {
+			boolean changed = this.loginTimeout != seconds;
+			this.loginTimeout = seconds;
+			DataSource current = this.driver;
+			if (current instanceof DriverDataSource) {
+				// Its properties are copied when it is made: make it again with the new timeout.
+				this.driver = changed ? null : current;
+			}
+			else if (current != null) {
+				current.setLoginTimeout(seconds);
+			}
+		}
 	}
 
 	@Override
-	public int getLoginTimeout() throws SQLException {
-		return driver().getLoginTimeout();
+	public int getLoginTimeout() {
+		return this.loginTimeout;
 	}
 
 	@Override
