@@ -73,13 +73,17 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 			checked = true;
 		}
 		boolean failing = activity.failing();
+		// The endpoint first, once: the monitor forces the breaker open before it reports the endpoint down,
+		// so an endpoint read as down comes with the breaker open.
+		NeonEndpointMonitor monitor = this.dataSource.monitor();
+		NeonEndpointMonitor.State endpoint = monitor.state();
+		Instant endpointSince = monitor.lastTransition();
+		boolean endpointDown = endpoint == NeonEndpointMonitor.State.DOWN;
 		ConnectionGuard guard = this.dataSource.getConnectionGuard();
 		String breakerState = (guard != null) ? guard.state() : null;
 		// While the breaker is open every request fails fast, so the pool is not ready whatever the last
 		// query said; a probe may be the trial call that succeeded just before another trial reopened it.
 		boolean breakerOpen = "OPEN".equals(breakerState) || "FORCED_OPEN".equals(breakerState);
-		NeonEndpointMonitor monitor = this.dataSource.monitor();
-		boolean endpointDown = monitor.state() == NeonEndpointMonitor.State.DOWN;
 		Health.Builder builder = (failing || breakerOpen || endpointDown) ? Health.down() : Health.up();
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("probeMode", this.properties.probeMode().name().toLowerCase(java.util.Locale.ROOT));
@@ -115,9 +119,9 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 			details.put("circuitBreaker", breakerState);
 		}
 		if (monitor.isEnabled()) {
-			details.put("endpoint", monitor.state().name());
-			if (monitor.lastTransition() != null) {
-				details.put("endpointSince", monitor.lastTransition().toString());
+			details.put("endpoint", endpoint.name());
+			if (endpointSince != null) {
+				details.put("endpointSince", endpointSince.toString());
 			}
 		}
 		return builder.withDetails(details).build();
