@@ -75,8 +75,9 @@ class NotesOutageIntegrationTests {
 		}
 		System.out.println("Requests during the outage took (ms): " + millis);
 		assertThat(millis.stream().filter((duration) -> duration > 2000)).hasSizeLessThanOrEqualTo(1);
-		// Generous: each would wait HikariCP's connection timeout without the endpoint monitor.
-		assertThat(millis.subList(1, millis.size())).allSatisfy((duration) -> assertThat(duration).isLessThan(1000));
+		// Generous (a loaded machine may hold a request thread for a while): each would wait HikariCP's
+		// connection timeout, 15 s, without the endpoint monitor. The goal figures are the benchmarks'.
+		assertThat(millis.subList(1, millis.size())).allSatisfy((duration) -> assertThat(duration).isLessThan(3000));
 		// ...and the pod is taken out of rotation, but not restarted.
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(status("/actuator/health/readiness")).isEqualTo(HttpStatusCode.valueOf(503)));

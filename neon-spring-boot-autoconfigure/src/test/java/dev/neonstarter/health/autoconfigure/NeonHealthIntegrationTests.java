@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code neon} health contributor against real servers. Check queries are counted on the server, in
@@ -98,10 +100,10 @@ class NeonHealthIntegrationTests {
 			assertThat(checkQueriesOnServer()).isZero();
 			// Idle and up, the endpoint monitor runs nothing either: no probe, no stall watch, so no query and
 			// no connection (the stall watch ends within a second of the last statement).
-			Thread.sleep(2000);
-			assertThat(Thread.getAllStackTraces().keySet())
-				.noneMatch((thread) -> thread.getName().startsWith("neon-monitor-")
-						|| (thread.getName().startsWith("neon-stall-watch-") && thread.isAlive()));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+					.noneMatch((thread) -> thread.getName().startsWith("neon-monitor-")
+							|| (thread.getName().startsWith("neon-stall-watch-") && thread.isAlive())));
 			assertThat(indicator(context, "pooled").health().getDetails()).containsEntry("endpoint", "UP")
 				.doesNotContainKey("endpointSince");
 			assertThat(checkQueriesOnServer()).isZero();

@@ -192,7 +192,7 @@ class NeonReadReplicaIntegrationTests {
 	@Test
 	void readOnlyWorkFallsBackToAReadOnlyPrimaryConnectionWhileTheReplicaIsDown() {
 		try {
-			runner().withPropertyValues("neon.read-replica.hikari.connection-timeout=500")
+			runner().withPropertyValues("neon.read-replica.hikari.connection-timeout=5000")
 				.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 						SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class,
 						HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
@@ -262,7 +262,7 @@ class NeonReadReplicaIntegrationTests {
 	void withoutFallbackAnUnavailableReplicaFailsReadOnlyWork() {
 		try {
 			runner()
-				.withPropertyValues("neon.read-replica.fallback=false", "neon.read-replica.hikari.connection-timeout=500")
+				.withPropertyValues("neon.read-replica.fallback=false", "neon.read-replica.hikari.connection-timeout=5000")
 				.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
 						HealthContributorRegistryAutoConfiguration.class, NeonHealthContributorAutoConfiguration.class))
 				.run((context) -> {

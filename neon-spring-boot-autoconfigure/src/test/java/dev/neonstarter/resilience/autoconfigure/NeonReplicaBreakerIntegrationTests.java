@@ -59,7 +59,7 @@ class NeonReplicaBreakerIntegrationTests {
 						NeonResilienceAutoConfiguration.class, MetricsAutoConfiguration.class,
 						SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class))
 				.withPropertyValues("neon.read-replica.url=" + this.replica.url(database, ""),
-						"neon.read-replica.hikari.connection-timeout=500",
+						"neon.read-replica.hikari.connection-timeout=5000",
 						"resilience4j.circuitbreaker.instances.neon-replica.wait-duration-in-open-state=1s")
 				.run((context) -> {
 					CircuitBreaker replicaBreaker = context.getBean("neonReplicaCircuitBreaker", CircuitBreaker.class);

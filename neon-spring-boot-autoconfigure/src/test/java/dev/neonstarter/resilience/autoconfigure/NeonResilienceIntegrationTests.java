@@ -66,7 +66,7 @@ class NeonResilienceIntegrationTests {
 			.withConfiguration(AutoConfigurations.of(NeonDataSourceAutoConfiguration.class,
 					DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, NeonResilienceAutoConfiguration.class))
-			.withPropertyValues("neon.url=" + url, "neon.pooled.hikari.connection-timeout=500",
+			.withPropertyValues("neon.url=" + url, "neon.pooled.hikari.connection-timeout=5000",
 					"resilience4j.circuitbreaker.instances.neon.wait-duration-in-open-state=1s",
 					"resilience4j.retry.instances.neon.wait-duration=100ms");
 	}
