@@ -367,17 +367,21 @@ final class Report {
 				+ " and statements on two hand-made HikariCP pools, a Resilience4j retry and breaker around each call,"
 				+ " Actuator and Prometheus: `benchmarks/handwired-app`'s configuration) run at the same time, each on"
 				+ " its own database of the topology with %d seeded notes and a pool of %d. wrk (%d connections, or %d for"
-				+ " measurement 3's mix; %d threads) loads one at a time, %d s per run, in ABBA order (BAAB every other pair), after %d × %d s of"
-				+ " warm-up each, in turn. A pair's ratio is the starter's mean requests per second over the hand-assembled app's.",
+				+ " measurement 3's mix; %d threads) loads one at a time, %d s per run, in ABBA order (BAAB every other pair), after"
+				+ " warm-up rounds of %d s each, in turn, until both apps' rates change by at most %.0f %% from one round"
+				+ " to the next (at least %d rounds, at most %d; the rounds it took are in the table). A pair's ratio is"
+				+ " the starter's mean requests per second over the hand-assembled app's.",
 				SampleAppLoad.SEEDED_NOTES, SampleAppLoad.POOL_SIZE, SampleAppComparison.CONNECTIONS,
-				SampleAppLoad.CONNECTIONS, Wrk.THREADS, result.settings().runSeconds(), result.settings().warmupRounds(), result.settings().warmupSeconds());
+				SampleAppLoad.CONNECTIONS, Wrk.THREADS, result.settings().runSeconds(), result.settings().warmupSeconds(),
+				result.settings().steadyWithin() * 100, result.settings().warmupRounds(),
+				result.settings().maxWarmupRounds());
 		line();
-		line("| endpoint | pairs: starter / hand-assembled requests/s | ratio per pair | median ratio [95 %% interval] | failed responses | goal ≥ %.2f |",
+		line("| endpoint | warm-up rounds | pairs: starter / hand-assembled requests/s | ratio per pair | median ratio [95 %% interval] | failed responses | goal ≥ %.2f |",
 				SampleAppComparison.GOAL);
-		line("|---|---|---|---|---|---|");
+		line("|---|---|---|---|---|---|---|");
 		for (SampleAppComparison.EndpointResult endpoint : result.endpoints()) {
-			line("| %s | %s | %s | **%.3f**%s | %d | %s |", (endpoint.endpoint().path() != null)
-					? "`" + endpoint.endpoint().path() + "`" : endpoint.endpoint().name(),
+			line("| %s | %d | %s | %s | **%.3f**%s | %d | %s |", (endpoint.endpoint().path() != null)
+					? "`" + endpoint.endpoint().path() + "`" : endpoint.endpoint().name(), endpoint.warmupRounds(),
 					endpoint.pairs().stream().map((pair) -> String.format("%.0f / %.0f", pair.starter(), pair.handwired()))
 						.collect(Collectors.joining(", ")),
 					endpoint.ratios().stream().map((ratio) -> String.format("%.3f", ratio)).collect(Collectors.joining(", ")),

@@ -52,14 +52,7 @@ final class SampleAppComparison {
 			Wrk wrk = Wrk.in(work);
 			List<EndpointResult> results = new ArrayList<>();
 			for (Endpoint endpoint : ENDPOINTS) {
-				// Both apps in turn, several times: one warm-up of each was not enough (the first pair then ran
-				// at half the throughput of the later ones, and so favoured whichever app was loaded second).
-				for (int round = 0; round < settings.warmupRounds(); round++) {
-					for (int port : new int[] { starterPort, handwiredPort }) {
-						wrk.start(port, endpoint.connections(), settings.warmupSeconds(), SampleAppLoad.SEEDED_NOTES,
-								endpoint.path()).await();
-					}
-				}
+				int warmupRounds = warmUp(wrk, starterPort, handwiredPort, endpoint, settings);
 				List<Pair> pairs = new ArrayList<>();
 				for (int i = 0; i < settings.pairs(); i++) {
 					// ABBA, and BAAB in every other pair: neither app always runs first or last.
@@ -79,7 +72,7 @@ final class SampleAppComparison {
 							endpoint.name(), i + 1, pair.starter(), pair.handwired(), pair.ratio());
 					pairs.add(pair);
 				}
-				results.add(new EndpointResult(endpoint, pairs));
+				results.add(new EndpointResult(endpoint, pairs, warmupRounds));
 			}
 			return new Result(results, settings);
 		}
@@ -87,6 +80,37 @@ final class SampleAppComparison {
 			SampleAppLoad.stop(starter);
 			if (handwired != null) {
 				SampleAppLoad.stop(handwired);
+			}
+		}
+	}
+
+	/**
+	 * Loads both apps in turn until each serves at a steady rate: its last warm-up round within
+	 * {@link Settings#steadyWithin()} of the one before, after at least {@link Settings#warmupRounds()} rounds and at
+	 * most {@link Settings#maxWarmupRounds()}. A fixed few rounds were not enough: both apps' rates kept rising for
+	 * minutes, the starter's longer (it has more code to compile), so the first pairs favoured the
+	 * hand-assembled app and the order of the pairs decided part of the ratio.
+	 * @return the rounds it took
+	 */
+	private static int warmUp(Wrk wrk, int starterPort, int handwiredPort, Endpoint endpoint, Settings settings)
+			throws IOException, InterruptedException {
+		double[] previous = { Double.NaN, Double.NaN };
+		int[] ports = { starterPort, handwiredPort };
+		for (int round = 1;; round++) {
+			boolean steady = true;
+			double[] rates = new double[2];
+			for (int app = 0; app < 2; app++) {
+				rates[app] = wrk.start(ports[app], endpoint.connections(), settings.warmupSeconds(),
+						SampleAppLoad.SEEDED_NOTES, endpoint.path())
+					.await()
+					.requestsPerSecond();
+				steady &= Math.abs(rates[app] / previous[app] - 1) <= settings.steadyWithin();
+				previous[app] = rates[app];
+			}
+			System.out.printf("side by side, %s, warm-up round %d: starter %.0f, hand-assembled %.0f requests/s%n",
+					endpoint.name(), round, rates[0], rates[1]);
+			if ((steady && round >= settings.warmupRounds()) || round >= settings.maxWarmupRounds()) {
+				return round;
 			}
 		}
 	}
@@ -137,7 +161,8 @@ final class SampleAppComparison {
 
 	}
 
-	record EndpointResult(Endpoint endpoint, List<Pair> pairs) {
+	/** The pairs measured on one endpoint, after {@code warmupRounds} rounds of warm-up. */
+	record EndpointResult(Endpoint endpoint, List<Pair> pairs, int warmupRounds) {
 
 		List<Double> ratios() {
 			return this.pairs.stream().map(Pair::ratio).toList();
@@ -174,10 +199,16 @@ final class SampleAppComparison {
 
 	}
 
-	record Settings(int pairs, int runSeconds, int warmupSeconds, int warmupRounds) {
+	/**
+	 * How long to measure and to warm up: at least {@code warmupRounds} and at most {@code maxWarmupRounds} rounds
+	 * of {@code warmupSeconds} per app, until both apps' rates change by no more than {@code steadyWithin}
+	 * (a fraction) from one round to the next.
+	 */
+	record Settings(int pairs, int runSeconds, int warmupSeconds, int warmupRounds, int maxWarmupRounds,
+			double steadyWithin) {
 
 		static Settings of(boolean quick) {
-			return quick ? new Settings(1, 2, 2, 1) : new Settings(8, 5, 10, 3);
+			return quick ? new Settings(1, 2, 2, 1, 1, 1.0) : new Settings(8, 5, 10, 3, 8, 0.03);
 		}
 
 	}
