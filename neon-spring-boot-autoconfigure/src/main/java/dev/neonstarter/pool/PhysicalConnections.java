@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class PhysicalConnections implements DataSource {
 
+	/** pgjdbc's (and its data sources') name for the login timeout, in seconds. */
+	private static final String LOGIN_TIMEOUT = "loginTimeout";
+
 	private final HikariConfig config;
 
 	private final NeonEndpointMonitor monitor;
@@ -67,7 +70,7 @@ final class PhysicalConnections implements DataSource {
 		if (className != null) {
 			DataSource dataSource = UtilityElf.createInstance(className, DataSource.class);
 			PropertyElf.setTargetFromProperties(dataSource, this.config.getDataSourceProperties());
-			if (this.loginTimeout > 0) {
+			if (this.loginTimeout > 0 && !setByUser()) {
 				dataSource.setLoginTimeout(this.loginTimeout);
 			}
 			return dataSource;
@@ -75,7 +78,7 @@ final class PhysicalConnections implements DataSource {
 		Properties properties = new Properties();
 		properties.putAll(this.config.getDataSourceProperties());
 		if (this.loginTimeout > 0) {
-			properties.putIfAbsent("loginTimeout", Integer.toString(this.loginTimeout));
+			properties.putIfAbsent(LOGIN_TIMEOUT, Integer.toString(this.loginTimeout));
 		}
 		return new DriverDataSource(this.config.getJdbcUrl(), this.config.getDriverClassName(), properties,
 				this.config.getUsername(), this.config.getPassword());
@@ -125,10 +128,15 @@ final class PhysicalConnections implements DataSource {
 				// Its properties are copied when it is made: make it again with the new timeout.
 				this.driver = changed ? null : current;
 			}
-			else if (current != null) {
+			else if (current != null && !setByUser()) {
 				current.setLoginTimeout(seconds);
 			}
 		}
+	}
+
+	/** Whether {@code data-source-properties} set a login timeout, which then wins over HikariCP's. */
+	private boolean setByUser() {
+		return this.config.getDataSourceProperties().containsKey(LOGIN_TIMEOUT);
 	}
 
 	@Override

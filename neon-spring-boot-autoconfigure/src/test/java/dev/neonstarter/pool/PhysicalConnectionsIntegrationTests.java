@@ -55,10 +55,12 @@ class PhysicalConnectionsIntegrationTests {
 			pool.addDataSourceProperty("databaseName", "postgres");
 			pool.addDataSourceProperty("user", "postgres");
 			pool.addDataSourceProperty("sslMode", "disable");
+			pool.addDataSourceProperty("loginTimeout", "7");
 			try (Connection connection = pool.getConnection()) {
 				assertThat(connection.isValid(1)).isTrue();
 			}
-			assertThat(pool.unwrap(org.postgresql.ds.PGSimpleDataSource.class)).isNotNull();
+			// The user's login timeout wins over HikariCP's (connection-timeout + 0.5 s: 30 s).
+			assertThat(pool.unwrap(org.postgresql.ds.PGSimpleDataSource.class).getLoginTimeout()).isEqualTo(7);
 		}
 	}
 
