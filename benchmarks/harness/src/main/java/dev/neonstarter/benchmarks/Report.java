@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import dev.neonstarter.benchmarks.ConnectionStorm.Outcome;
 
@@ -12,6 +13,11 @@ final class Report {
 
 	/** Per operation, the starter may cost at most this fraction of bare HikariCP's throughput. */
 	static final double THROUGHPUT_GOAL = 0.97;
+
+	/** The restart ramp: windows of this many ms from PgBouncer serving again, and how many. */
+	private static final int RAMP_STEP_MILLIS = 500;
+
+	private static final int RAMP_STEPS = 10;
 
 	private final StringBuilder text = new StringBuilder();
 
@@ -482,6 +488,18 @@ final class Report {
 		line("- responses by status over the run: %s", String.join(", ", restart.load().statusSummary()));
 		line();
 		SampleAppLoad.Restart handwired = result.handwiredRestart();
+		line("Successful responses per second in each %d ms from the moment PgBouncer served again (the rate"
+				+ " before the restart: the sample app %.0f/s, the hand-assembled app %.0f/s; over the run's last 10 s,"
+				+ " long after the restart: %.0f/s and %.0f/s):", RAMP_STEP_MILLIS, restart.throughputBefore(),
+				handwired.throughputBefore(), restart.throughputAtEnd(), handwired.throughputAtEnd());
+		line();
+		line("| app | %s |", IntStream.range(0, RAMP_STEPS)
+			.mapToObj((step) -> "+" + step * RAMP_STEP_MILLIS + " ms")
+			.collect(Collectors.joining(" | ")));
+		line("|---|%s", "---|".repeat(RAMP_STEPS));
+		line("| sample app | %s |", joinRates(restart.successRatesAfterPgBouncer(RAMP_STEP_MILLIS, RAMP_STEPS)));
+		line("| hand-assembled | %s |", joinRates(handwired.successRatesAfterPgBouncer(RAMP_STEP_MILLIS, RAMP_STEPS)));
+		line();
 		line("The same restart under `benchmarks/handwired-sample` (the same notes API on hand-made HikariCP pools,"
 				+ " retry and breaker; same heap, pool of %d, same warm-up and steady run first), as a reference for"
 				+ " what the pool, PgBouncer and PostgreSQL need anyway before they serve at full rate again: PgBouncer"
@@ -546,6 +564,10 @@ final class Report {
 
 	private static String millisOrNever(long millis) {
 		return (millis < 0) ? "not within the run" : millis + " ms";
+	}
+
+	private static String joinRates(List<Long> rates) {
+		return rates.stream().map(String::valueOf).collect(Collectors.joining(" | "));
 	}
 
 	/** The responses that were not 2xx or 3xx, as "count x status". */

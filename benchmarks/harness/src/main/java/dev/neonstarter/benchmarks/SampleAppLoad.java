@@ -240,6 +240,13 @@ final class SampleAppLoad {
 			return before.values().stream().mapToLong((counts) -> counts[0]).sum() / (before.size() / 10.0);
 		}
 
+		/** Successful responses per second over the run's last 10 s (its last 100 ms left out: wrk stopping). */
+		double throughputAtEnd() {
+			long end = this.load.timeline().lastKey();
+			Map<Long, long[]> last = this.load.timeline().subMap(end - 10_000, end);
+			return last.values().stream().mapToLong((counts) -> counts[0]).sum() / (last.size() / 10.0);
+		}
+
 		/** End of the last 100 ms with a failed response, in ms after the restart began; 0 if none failed. */
 		long lastFailureMillis() {
 			return this.load.timeline()
@@ -266,6 +273,26 @@ final class SampleAppLoad {
 				}
 			}
 			return -1;
+		}
+
+		/**
+		 * Successful responses per second in each of {@code steps} windows of {@code stepMillis} from the moment
+		 * PgBouncer served again: the shape of the ramp back to full throughput.
+		 */
+		List<Long> successRatesAfterPgBouncer(long stepMillis, int steps) {
+			List<Long> rates = new ArrayList<>();
+			long from = this.pgbouncerServes - Math.floorMod(this.pgbouncerServes, 100);
+			for (int step = 0; step < steps; step++) {
+				long start = from + step * stepMillis;
+				long successes = this.load.timeline()
+					.subMap(start, start + stepMillis)
+					.values()
+					.stream()
+					.mapToLong((counts) -> counts[0])
+					.sum();
+				rates.add(successes * 1000 / stepMillis);
+			}
+			return rates;
 		}
 
 		/** The longest time without a single successful response from the restart on, ms. */
