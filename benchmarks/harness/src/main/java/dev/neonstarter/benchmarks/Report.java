@@ -186,13 +186,16 @@ final class Report {
 		line("## 1. Per-operation overhead");
 		line();
 		line("Borrow a connection, run one statement, return it; one thread; through the topology's PgBouncer (TLS,"
-				+ " transaction mode) to PostgreSQL, the same for both pools. **starter**: `neonPooledDataSource` built by"
+				+ " transaction mode) to PostgreSQL, the same for both pools. The insert and the query share one table"
+				+ " of %d seeded rows, which the inserts grow; the query reads %d of the seeded rows through an index"
+				+ " on `(payload, id)`, as an ORM finder's would, so its plan does not change as the table grows."
+				+ " **starter**: `neonPooledDataSource` built by"
 				+ " the real auto-configuration in a Spring Boot context (breaker guard on, `neon.queries` timer on a"
 				+ " Prometheus registry, slow-query listener, HikariCP meters). **bare**: a `HikariDataSource` with every"
 				+ " setting copied from it and nothing else. JMH: %d × %d s warm-up, %d × %d s measured per fork, forks in"
 				+ " the order %s; the error is JMH's 99.9 %% confidence half-width over all %d measured iterations, and the"
 				+ " ratio's error is propagated from both (relative errors added in quadrature).",
-				settings.warmupIterations(), settings.iterationSeconds(), settings.measurementIterations(),
+				PoolOverhead.SEED_ROWS, PoolOverheadBenchmark.QUERY_ROWS, settings.warmupIterations(), settings.iterationSeconds(), settings.measurementIterations(),
 				settings.iterationSeconds(), settings.quick() ? "bare, starter" : "bare, starter, starter, bare",
 				settings.iterationsPerPool());
 		line();
