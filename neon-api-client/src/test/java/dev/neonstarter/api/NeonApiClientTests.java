@@ -290,7 +290,6 @@ class NeonApiClientTests {
 					+ " neon.api.project-id");
 	}
 
-
 	/** Client settings for the stub: its key, project and URL, 10 ms polls and retries. */
 	private NeonApiSettings settings() {
 		return NeonApiSettings.of(NeonApiStub.API_KEY, NeonApiStub.PROJECT_ID)
@@ -298,7 +297,6 @@ class NeonApiClientTests {
 			.withPollInterval(Duration.ofMillis(10))
 			.withRetryBackoff(Duration.ofMillis(10));
 	}
-
 
 	private static NeonApiStub.Branch stubbed(NeonApiClient.Branch branch) {
 		return new NeonApiStub.Branch(branch.id(), branch.name(), branch.parentId(), branch.createdAt(),

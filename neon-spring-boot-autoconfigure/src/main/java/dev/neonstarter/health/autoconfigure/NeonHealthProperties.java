@@ -12,7 +12,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("neon.health")
 public class NeonHealthProperties {
 
-
 	/**
 	 * How health is determined. 'passive' answers from the pools' recent use and runs a check query only
 	 * while the last outcome was a failure (so probes never keep an idle compute awake); 'active' runs a

@@ -152,5 +152,4 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 		}
 	}
 
-
 }

@@ -137,7 +137,6 @@ final class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 		return StringUtils.hasText(fromEnvironment) ? new Source(variable, fromEnvironment) : null;
 	}
 
-
 	private record Source(String name, String value) {
 
 		NeonConnectionString parse() {
