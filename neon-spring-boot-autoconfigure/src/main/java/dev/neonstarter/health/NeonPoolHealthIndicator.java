@@ -184,6 +184,11 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 
 	private Map<String, Object> poolDetails(Map<String, Object> details) {
 		Map<String, Object> pool = new LinkedHashMap<>();
+		// The pool's name is the pool tag of HikariCP's meters and the prefix of its log lines.
+		String name = this.dataSource.getPoolName();
+		if (name != null) {
+			pool.put("name", name);
+		}
 		int max = this.dataSource.getMaximumPoolSize();
 		HikariPoolMXBean bean = this.dataSource.getHikariPoolMXBean();
 		int active = (bean != null) ? bean.getActiveConnections() : 0;

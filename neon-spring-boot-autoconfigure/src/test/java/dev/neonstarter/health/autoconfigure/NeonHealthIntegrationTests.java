@@ -14,6 +14,7 @@ import dev.neonstarter.jdbc.autoconfigure.NeonTopologyContexts;
 import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.testsupport.PostgresServer;
 import dev.neonstarter.testsupport.RequiresPgBouncer;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,8 +83,11 @@ class NeonHealthIntegrationTests {
 				.containsKey("lastSuccess")
 				.containsKey("serverVersion")
 				.containsEntry("tls", Map.of("mode", "verify-full", "verified", true));
-			assertThat(health.getDetails().get("pool")).isEqualTo(
-					Map.of("active", 0, "idle", 1, "pending", 0, "max", 10, "utilization", 0.0));
+			assertThat(health.getDetails().get("pool")).isEqualTo(Map.of("name", "neon-pooled", "active", 0, "idle", 1,
+					"pending", 0, "max", 10, "utilization", 0.0));
+			assertThat(indicator(context, "direct").health().getDetails().get("pool"))
+				.asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsEntry("name", "neon-direct");
 			assertThat(indicator(context, "direct").health().getDetails().get("tls"))
 				.isEqualTo(Map.of("mode", "verify-full", "verified", true, "serverReportsSsl", true));
 		});
