@@ -29,6 +29,10 @@ import dev.neonstarter.testsupport.NeonTestTopology;
  * {@code prod} profile would connect to, and migrate, the database it is given). Measured starts use the {@code prod}
  * profile on the test topology, each on a new database (so each migrates), in rotating order, and read the
  * process uptime Spring Boot logs when the application has started.
+ * <p>
+ * In the same rounds, {@code benchmarks/handwired-sample} (the same notes API on the hand-assembled equivalent
+ * of the starter), extracted the same way and started on JDK 17 as is: the starter's startup cost in a web
+ * application next to the JDK 17 start of the sample app, paired by round.
  */
 final class AotCacheStartup {
 
@@ -39,6 +43,8 @@ final class AotCacheStartup {
 	static final String JDK17_PLAIN = "jdk17";
 
 	static final String JDK17_CDS = "jdk17+cds";
+
+	static final String JDK17_HANDWIRED = "jdk17 hand-assembled";
 
 	private static final Pattern STARTED = Pattern.compile("Started \\S+ in [0-9.]+ seconds \\(process running for ([0-9.]+)\\)");
 
@@ -61,13 +67,8 @@ final class AotCacheStartup {
 		Path directory = work.resolve("aot-cache");
 		deleteRecursively(directory);
 		Files.createDirectories(directory);
-		Path extracted = directory.resolve("extracted");
-		exec(List.of(java(jdk17), "-Djarmode=tools", "-jar", build.sampleAppJar().toString(), "extract", "--destination",
-				extracted.toString()), directory.resolve("extract.log"));
-		Path jar;
-		try (Stream<Path> files = Files.list(extracted)) {
-			jar = files.filter((file) -> file.getFileName().toString().endsWith(".jar")).findFirst().orElseThrow();
-		}
+		Path jar = extract(jdk17, build.sampleAppJar(), directory.resolve("extracted"));
+		Path handwiredJar = extract(jdk17, build.handwiredSampleJar(), directory.resolve("extracted-handwired"));
 		Path aotCache = directory.resolve("app.aot");
 		Path cds = directory.resolve("app.jsa");
 		long trainingStart = System.nanoTime();
@@ -80,16 +81,16 @@ final class AotCacheStartup {
 		long cdsTrainingMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trainingStart);
 		Map<String, List<String>> variants = Map.of(JDK25_PLAIN, List.of(java(jdk25)), JDK25_CACHE,
 				List.of(java(jdk25), "-XX:AOTCache=" + aotCache), JDK17_PLAIN, List.of(java(jdk17)), JDK17_CDS,
-				List.of(java(jdk17), "-XX:SharedArchiveFile=" + cds));
-		List<String> order = new ArrayList<>(List.of(JDK25_PLAIN, JDK25_CACHE, JDK17_PLAIN, JDK17_CDS));
+				List.of(java(jdk17), "-XX:SharedArchiveFile=" + cds), JDK17_HANDWIRED, List.of(java(jdk17)));
+		List<String> order = new ArrayList<>(List.of(JDK25_PLAIN, JDK25_CACHE, JDK17_PLAIN, JDK17_CDS, JDK17_HANDWIRED));
 		// One discarded start of each: the page cache then holds the jars and the caches.
 		for (String variant : order) {
-			start(topology, variants.get(variant), jar, directory, variant, -1);
+			start(topology, variants, jar, handwiredJar, directory, variant, -1);
 		}
 		List<Run> runs = new ArrayList<>();
 		for (int i = 0; i < rounds; i++) {
 			for (String variant : order) {
-				Run run = start(topology, variants.get(variant), jar, directory, variant, i);
+				Run run = start(topology, variants, jar, handwiredJar, directory, variant, i);
 				System.out.printf("aot-cache %-16s run %2d: started after %d ms (process uptime)%n", variant, i + 1,
 						run.uptimeMillis());
 				runs.add(run);
@@ -99,15 +100,30 @@ final class AotCacheStartup {
 		return new Result(runs, null, Map.of(JDK25_CACHE, aotTrainingMillis, JDK17_CDS, cdsTrainingMillis));
 	}
 
-	private static Run start(NeonTestTopology topology, List<String> javaAndOptions, Path jar, Path directory,
-			String variant, int index) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(javaAndOptions);
-		command.addAll(List.of("-jar", jar.toString(), "--spring.profiles.active=prod", "--server.port=0"));
-		BenchmarkDatabase database = BenchmarkDatabase.of(topology, topology.createDatabase());
-		database.starterSettings().forEach((property) -> command.add("--" + property));
-		ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-		database.passConnectionStrings(builder);
-		Process process = builder.start();
+	/** The application jar Spring Boot's {@code extract} makes of an executable jar, its libraries beside it. */
+	private static Path extract(Path jdk, Path executableJar, Path destination) throws IOException, InterruptedException {
+		exec(List.of(java(jdk), "-Djarmode=tools", "-jar", executableJar.toString(), "extract", "--destination",
+				destination.toString()), destination.resolveSibling(destination.getFileName() + ".log"));
+		try (Stream<Path> files = Files.list(destination)) {
+			return files.filter((file) -> file.getFileName().toString().endsWith(".jar")).findFirst().orElseThrow();
+		}
+	}
+
+	private static Run start(NeonTestTopology topology, Map<String, List<String>> variants, Path jar, Path handwiredJar,
+			Path directory, String variant, int index) throws IOException, InterruptedException {
+		ProcessBuilder builder = new ProcessBuilder().directory(directory.toFile()).redirectErrorStream(true);
+		List<String> command = new ArrayList<>(variants.get(variant));
+		if (variant.equals(JDK17_HANDWIRED)) {
+			command.addAll(List.of("-jar", handwiredJar.toString(), "--server.port=0"));
+			BenchmarkDatabase.handwired(topology, topology.createDatabase(), command, builder);
+		}
+		else {
+			command.addAll(List.of("-jar", jar.toString(), "--spring.profiles.active=prod", "--server.port=0"));
+			BenchmarkDatabase database = BenchmarkDatabase.of(topology, topology.createDatabase());
+			database.starterSettings().forEach((property) -> command.add("--" + property));
+			database.passConnectionStrings(builder);
+		}
+		Process process = builder.command(command).start();
 		List<String> tail = new ArrayList<>();
 		Long uptime = null;
 		try (BufferedReader output = new BufferedReader(
