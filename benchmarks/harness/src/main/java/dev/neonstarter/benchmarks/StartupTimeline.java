@@ -35,7 +35,9 @@ import dev.neonstarter.testsupport.NeonTestTopology;
  * A variant may carry JVM arguments after {@code |}, for example
  * {@code starter|-Dneon.ssl.verify-on-startup=false}, to see what one piece costs; with more than two variants
  * (or {@code --no-timeline}, which measures without the timeline's own cost) only the ready times are printed,
- * each paired by round with the first variant's.
+ * each paired by round with the first variant's. Variants are separated by {@code ;} instead of {@code ,} when the
+ * list holds a {@code ;}, so that JVM arguments with commas can be given, for example a JFR recording of each:
+ * {@code "--variants=starter|-XX:StartFlightRecording=filename=/tmp/starter.jfr,settings=profile;hand-assembled|..."}.
  */
 public final class StartupTimeline {
 
@@ -51,9 +53,9 @@ public final class StartupTimeline {
 		}
 		int rounds = Integer.parseInt(options.getOrDefault("rounds", "8"));
 		int top = Integer.parseInt(options.getOrDefault("top", "40"));
-		List<String> variants = List.of(options
-			.getOrDefault("variants", StartupComparison.STARTER + "," + StartupComparison.HANDWIRED)
-			.split(","));
+		String variantList = options.getOrDefault("variants",
+				StartupComparison.STARTER + "," + StartupComparison.HANDWIRED);
+		List<String> variants = List.of(variantList.split(variantList.contains(";") ? ";" : ","));
 		boolean timeline = !options.containsKey("no-timeline");
 		BuildOutputs build = new BuildOutputs(
 				Path.of(System.getProperty("neon.benchmark.root", ".")).toAbsolutePath().normalize());
