@@ -85,12 +85,14 @@ final class AotCacheStartup {
 		List<String> order = new ArrayList<>(List.of(JDK25_PLAIN, JDK25_CACHE, JDK17_PLAIN, JDK17_CDS, JDK17_HANDWIRED));
 		// One discarded start of each: the page cache then holds the jars and the caches.
 		for (String variant : order) {
-			start(topology, variants, jar, handwiredJar, directory, variant, -1);
+			start(topology, variants.get(variant), variant.equals(JDK17_HANDWIRED) ? handwiredJar : jar, directory,
+					variant, -1);
 		}
 		List<Run> runs = new ArrayList<>();
 		for (int i = 0; i < rounds; i++) {
 			for (String variant : order) {
-				Run run = start(topology, variants, jar, handwiredJar, directory, variant, i);
+				Run run = start(topology, variants.get(variant), variant.equals(JDK17_HANDWIRED) ? handwiredJar : jar,
+						directory, variant, i);
 				System.out.printf("aot-cache %-16s run %2d: started after %d ms (process uptime)%n", variant, i + 1,
 						run.uptimeMillis());
 				runs.add(run);
@@ -109,12 +111,12 @@ final class AotCacheStartup {
 		}
 	}
 
-	private static Run start(NeonTestTopology topology, Map<String, List<String>> variants, Path jar, Path handwiredJar,
-			Path directory, String variant, int index) throws IOException, InterruptedException {
+	private static Run start(NeonTestTopology topology, List<String> javaAndOptions, Path jar, Path directory,
+			String variant, int index) throws IOException, InterruptedException {
 		ProcessBuilder builder = new ProcessBuilder().directory(directory.toFile()).redirectErrorStream(true);
-		List<String> command = new ArrayList<>(variants.get(variant));
+		List<String> command = new ArrayList<>(javaAndOptions);
 		if (variant.equals(JDK17_HANDWIRED)) {
-			command.addAll(List.of("-jar", handwiredJar.toString(), "--server.port=0"));
+			command.addAll(List.of("-jar", jar.toString(), "--server.port=0"));
 			BenchmarkDatabase.handwired(topology, topology.createDatabase(), command, builder);
 		}
 		else {
