@@ -518,6 +518,18 @@ final class Report {
 		line("|---|%s", "---|".repeat(RAMP_STEPS));
 		line("| sample app | %s |", joinRates(restart.successRatesAfterPgBouncer(RAMP_STEP_MILLIS, RAMP_STEPS)));
 		line("| hand-assembled | %s |", joinRates(handwired.successRatesAfterPgBouncer(RAMP_STEP_MILLIS, RAMP_STEPS)));
+		line("| sample app: JIT compiler threads, CPU ms/s | %s |", joinRates(restart.cpuAfterPgBouncer(true, RAMP_STEP_MILLIS, RAMP_STEPS)));
+		line("| hand-assembled: JIT compiler threads, CPU ms/s | %s |", joinRates(handwired.cpuAfterPgBouncer(true, RAMP_STEP_MILLIS, RAMP_STEPS)));
+		line("| sample app: whole JVM, CPU ms/s | %s |", joinRates(restart.cpuAfterPgBouncer(false, RAMP_STEP_MILLIS, RAMP_STEPS)));
+		line("| hand-assembled: whole JVM, CPU ms/s | %s |", joinRates(handwired.cpuAfterPgBouncer(false, RAMP_STEP_MILLIS, RAMP_STEPS)));
+		line();
+		line("CPU time from `/proc` (each app's JIT compiler threads, `C1`/`C2 CompilerThread*`, and all its threads;"
+				+ " %d cores, so at most %d ms/s): under the load before the restart, the JIT used %s ms/s in the"
+				+ " sample app and %s ms/s in the hand-assembled app, the whole JVM %s and %s ms/s. What the JIT"
+				+ " takes of the cores, the requests do not get.",
+				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors() * 1000,
+				cpuOrUnknown(restart.cpuBefore(true)), cpuOrUnknown(handwired.cpuBefore(true)),
+				cpuOrUnknown(restart.cpuBefore(false)), cpuOrUnknown(handwired.cpuBefore(false)));
 		line();
 		line("The same restart under `benchmarks/handwired-sample` (the same notes API on hand-made HikariCP pools,"
 				+ " retry and breaker; same heap, pool of %d, same warm-up and steady run first), as a reference for"
@@ -583,6 +595,10 @@ final class Report {
 
 	private static String millisOrNever(long millis) {
 		return (millis < 0) ? "not within the run" : millis + " ms";
+	}
+
+	private static String cpuOrUnknown(long millisPerSecond) {
+		return (millisPerSecond < 0) ? "unknown" : Long.toString(millisPerSecond);
 	}
 
 	private static String joinRates(List<Long> rates) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -57,7 +58,7 @@ final class SampleAppLoad {
 
 			Wrk wrk = Wrk.in(workDirectory);
 			Wrk.Result steady = warmUpAndMeasure(wrk, port, settings, "sample app");
-			Restart outage = restart(topology, database, port, settings, wrk, "sample app");
+			Restart outage = restart(topology, database, app, port, settings, wrk, "sample app");
 			stop(app);
 			// The same restart under the hand-assembled equivalent: what its pool, PgBouncer and PostgreSQL need
 			// anyway to serve at full rate again once PgBouncer serves.
@@ -103,7 +104,7 @@ final class SampleAppLoad {
 			awaitReady(http, port, app, log);
 			seed(http, port);
 			warmUpAndMeasure(wrk, port, settings, "hand-assembled");
-			return restart(topology, database, port, settings, wrk, "hand-assembled");
+			return restart(topology, database, app, port, settings, wrk, "hand-assembled");
 		}
 		finally {
 			stop(app);
@@ -128,9 +129,13 @@ final class SampleAppLoad {
 		return command;
 	}
 
-	/** A run of wrk during which PostgreSQL restarts once, {@code restartAtSecond} into it. */
-	private static Restart restart(NeonTestTopology topology, String database, int port, Settings settings, Wrk wrk,
-			String name) throws IOException, InterruptedException {
+	/**
+	 * A run of wrk during which PostgreSQL restarts once, {@code restartAtSecond} into it, with the app's CPU time
+	 * (its JIT compiler threads' and its whole JVM's) sampled throughout.
+	 */
+	private static Restart restart(NeonTestTopology topology, String database, Process app, int port,
+			Settings settings, Wrk wrk, String name) throws IOException, InterruptedException {
+		JvmCpu cpu = JvmCpu.sample(app);
 		Wrk.Run running = wrk.start(port, CONNECTIONS, settings.restartRunSeconds(), SEEDED_NOTES);
 		Thread.sleep(settings.restartAtSecond() * 1000L);
 		long stopping = System.currentTimeMillis();
@@ -153,7 +158,8 @@ final class SampleAppLoad {
 			}
 		});
 		Wrk.Result load = running.await();
-		Restart restart = new Restart(load, stopping, stopped, started, pgbouncerServes.join());
+		cpu.close();
+		Restart restart = new Restart(load, stopping, stopped, started, pgbouncerServes.join(), cpu.samples());
 		System.out.printf("load with a PostgreSQL restart, %s: %d failed requests, PgBouncer served again %d ms and"
 				+ " recovered %d ms after the restart began%n", name, load.errors(),
 				restart.pgbouncerServes() - stopping, restart.recoveryMillis());
@@ -221,9 +227,11 @@ final class SampleAppLoad {
 	/**
 	 * The run during which PostgreSQL restarted: stopped between {@code stopping} and {@code stopped}, accepting
 	 * connections again from {@code started}, and PgBouncer serving a plain client again from
-	 * {@code pgbouncerServes} (epoch ms).
+	 * {@code pgbouncerServes} (epoch ms); {@code cpu} holds the app's CPU time sampled during the run
+	 * ({@link JvmCpu#samples()}).
 	 */
-	record Restart(Wrk.Result load, long stopping, long stopped, long started, long pgbouncerServes) {
+	record Restart(Wrk.Result load, long stopping, long stopped, long started, long pgbouncerServes,
+			NavigableMap<Long, long[]> cpu) {
 
 		/**
 		 * From PgBouncer serving again to no more failures and full throughput, ms (the goal: about 1 s); -1 if
@@ -293,6 +301,39 @@ final class SampleAppLoad {
 				rates.add(successes * 1000 / stepMillis);
 			}
 			return rates;
+		}
+
+		/**
+		 * CPU ms per second of the app's JIT compiler threads ({@code jit}) or of its whole JVM in each of
+		 * {@code steps} windows of {@code stepMillis} from the moment PgBouncer served again; -1 for a window
+		 * without samples (no {@code /proc}).
+		 */
+		List<Long> cpuAfterPgBouncer(boolean jit, long stepMillis, int steps) {
+			List<Long> rates = new ArrayList<>();
+			long from = this.pgbouncerServes - Math.floorMod(this.pgbouncerServes, 100);
+			for (int step = 0; step < steps; step++) {
+				long start = from + step * stepMillis;
+				rates.add(cpuRate(jit, start, start + stepMillis));
+			}
+			return rates;
+		}
+
+		/**
+		 * CPU ms per second of the app's JIT compiler threads ({@code jit}) or of its whole JVM under the load
+		 * before the restart (from the second second of the run on), -1 without samples.
+		 */
+		long cpuBefore(boolean jit) {
+			return cpuRate(jit, this.load.startMillis() + 2000, this.stopping);
+		}
+
+		private long cpuRate(boolean jit, long from, long to) {
+			Map.Entry<Long, long[]> first = this.cpu.ceilingEntry(from);
+			Map.Entry<Long, long[]> last = this.cpu.floorEntry(to);
+			if (first == null || last == null || last.getKey() <= first.getKey()) {
+				return -1;
+			}
+			int index = jit ? 0 : 1;
+			return (last.getValue()[index] - first.getValue()[index]) * 1000 / (last.getKey() - first.getKey());
 		}
 
 		/** The longest time without a single successful response from the restart on, ms. */
