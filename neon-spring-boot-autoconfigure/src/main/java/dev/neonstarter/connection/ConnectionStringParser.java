@@ -40,7 +40,8 @@ final class ConnectionStringParser {
 			Map.entry("sslsni", "pgjdbc always sends SNI (which Neon routes by); remove it"),
 			Map.entry("sslcompression", "TLS compression is obsolete; remove it"),
 			Map.entry("sslcrl", "pgjdbc has no equivalent; remove it"),
-			Map.entry("passfile", "pgjdbc reads no password file; put the password in the URL or neon.password"),
+			Map.entry("passfile", "pgjdbc reads ~/.pgpass when no password is given; name another file with the"
+					+ " PGPASSFILE environment variable or the org.postgresql.pgpassfile system property"),
 			Map.entry("service", "pgjdbc reads no service file; give host, port and database in the URL"),
 			Map.entry("hostaddr", "pgjdbc has no equivalent; put the address in the host part"),
 			Map.entry("tcp_user_timeout", "pgjdbc has no equivalent; socketTimeout limits reads instead"));
@@ -82,16 +83,21 @@ final class ConnectionStringParser {
 			throw new InvalidNeonConnectionStringException(
 					"it contains '#'; percent-encode it as %23 (in a password, for example)");
 		}
-		int queryStart = rest.indexOf('?');
-		String query = (queryStart >= 0) ? rest.substring(queryStart + 1) : "";
-		String beforeQuery = (queryStart >= 0) ? rest.substring(0, queryStart) : rest;
-
-		// The user info ends at the last '@' before the path, so a raw '@' in a password still parses.
-		int firstSlash = beforeQuery.indexOf('/');
-		String authorityAndMaybeMore = (firstSlash >= 0) ? beforeQuery.substring(0, firstSlash) : beforeQuery;
-		int at = authorityAndMaybeMore.lastIndexOf('@');
-		String userInfo = (at >= 0) ? authorityAndMaybeMore.substring(0, at) : null;
-		String afterUserInfo = beforeQuery.substring(at + 1);
+		// The user info ends at the last '@' before the first '/', as in libpq a '?' does not end it: a raw '@' or
+		// '?' in a password still parses (and is never taken for the query, whose errors would show it). An '@'
+		// in the query's first value (after "?name=") is not one.
+		int firstSlash = rest.indexOf('/');
+		String authorityRegion = (firstSlash >= 0) ? rest.substring(0, firstSlash) : rest;
+		int at = authorityRegion.lastIndexOf('@');
+		int question = authorityRegion.indexOf('?');
+		if (at >= 0 && question >= 0 && question < at && authorityRegion.substring(question, at).indexOf('=') >= 0) {
+			at = authorityRegion.substring(0, question).lastIndexOf('@');
+		}
+		String userInfo = (at >= 0) ? rest.substring(0, at) : null;
+		String afterUserInfo = rest.substring(at + 1);
+		int queryStart = afterUserInfo.indexOf('?');
+		String query = (queryStart >= 0) ? afterUserInfo.substring(queryStart + 1) : "";
+		afterUserInfo = (queryStart >= 0) ? afterUserInfo.substring(0, queryStart) : afterUserInfo;
 		int pathStart = afterUserInfo.indexOf('/');
 		String hostPort = (pathStart >= 0) ? afterUserInfo.substring(0, pathStart) : afterUserInfo;
 		String path = (pathStart >= 0) ? afterUserInfo.substring(pathStart + 1) : "";
@@ -105,8 +111,8 @@ final class ConnectionStringParser {
 								+ " or neon.username / neon.password");
 			}
 			int colon = userInfo.indexOf(':');
-			username = decode((colon >= 0) ? userInfo.substring(0, colon) : userInfo, "user name");
-			password = (colon >= 0) ? decode(userInfo.substring(colon + 1), "password") : null;
+			username = decode((colon >= 0) ? userInfo.substring(0, colon) : userInfo, "user name", false);
+			password = (colon >= 0) ? decode(userInfo.substring(colon + 1), "password", false) : null;
 			if (username.isEmpty()) {
 				username = null;
 			}
@@ -119,19 +125,28 @@ final class ConnectionStringParser {
 		if (path.contains("/")) {
 			throw new InvalidNeonConnectionStringException("the database name must not contain '/'");
 		}
-		String database = path.isEmpty() ? null : decode(path, "database name");
+		if (path.contains("@")) {
+			// Most likely a password with an unencoded '/', whose rest would be logged as the database name.
+			throw new InvalidNeonConnectionStringException("the database name contains '@' (if the password contains"
+					+ " '/' or '@', percent-encode them as %2F and %40; a database name with '@' needs %40)");
+		}
+		// pgjdbc decodes its URL's database name and values with URLDecoder, '+' becoming a space; libpq keeps '+'.
+		String database = path.isEmpty() ? null : decode(path, "database name", jdbc);
 
 		Map<String, String> parameters = new LinkedHashMap<>();
 		if (!query.isEmpty()) {
+			boolean afterSecret = false;
 			for (String pair : query.split("&")) {
 				if (pair.isEmpty()) {
 					continue;
 				}
 				int equals = pair.indexOf('=');
 				String rawName = (equals >= 0) ? pair.substring(0, equals) : pair;
-				String name = decode(rawName, "parameter name");
+				String name = decode(rawName, "parameter name", false);
 				boolean secret = name.toLowerCase(Locale.ROOT).contains("password");
-				String value = (equals >= 0) ? decode(pair.substring(equals + 1), secret ? "password" : name) : "";
+				String value = (equals >= 0) ? decode(pair.substring(equals + 1), secret ? "password" : name, jdbc) : "";
+				boolean follows = afterSecret;
+				afterSecret = secret;
 				if (name.equals("user")) {
 					username = value.isEmpty() ? username : value;
 				}
@@ -143,6 +158,11 @@ final class ConnectionStringParser {
 				}
 				else {
 					String pgjdbcName = jdbc ? name : LIBPQ_TO_PGJDBC.getOrDefault(name, name);
+					if (follows && PGProperty.forName(pgjdbcName) == null) {
+						// Most likely the rest of a password with an unencoded '&': never echo it.
+						throw new InvalidNeonConnectionStringException("an unknown parameter follows the password"
+								+ " (if the password contains '&', percent-encode it as %26)");
+					}
 					checkKnown(name, pgjdbcName, jdbc);
 					checkValue(pgjdbcName, name, value);
 					parameters.put(pgjdbcName, value);
@@ -206,10 +226,9 @@ final class ConnectionStringParser {
 				return port;
 			}
 		}
-		// Text after ':' that is not a number may be part of a password with an unencoded '/': never echo it.
-		String shown = text.chars().allMatch(Character::isDigit) ? " '" + text + "'" : "";
-		throw new InvalidNeonConnectionStringException("the port" + shown + " is not a number between 1 and 65535"
-				+ (shown.isEmpty() ? " (if the password contains '/', '@' or ':', percent-encode them)" : ""));
+		// Text after ':' may be part of a password with an unencoded '/' (digits too): never echo it.
+		throw new InvalidNeonConnectionStringException("the port is not a number between 1 and 65535 (if the password"
+				+ " contains '/', '@' or ':', percent-encode them)");
 	}
 
 	private static void checkKnown(String givenName, String pgjdbcName, boolean jdbc) {
@@ -276,8 +295,14 @@ final class ConnectionStringParser {
 		return scheme;
 	}
 
-	/** Strict percent-decoding: '+' stays '+', as in libpq; bad escapes are errors. */
-	private static String decode(String text, String what) {
+	/**
+	 * Strict percent-decoding; bad escapes are errors. '+' stays '+', as in libpq, unless {@code plusIsSpace}
+	 * (pgjdbc's URLs, which it decodes with {@code URLDecoder}).
+	 */
+	private static String decode(String text, String what, boolean plusIsSpace) {
+		if (plusIsSpace && text.indexOf('+') >= 0) {
+			text = text.replace('+', ' ');
+		}
 		if (text.indexOf('%') < 0) {
 			return text;
 		}

@@ -3,6 +3,7 @@ package dev.neonstarter.ssl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
 import dev.neonstarter.connection.NeonSslMode;
 import dev.neonstarter.connection.NeonTlsException;
@@ -11,12 +12,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decides the TLS parameters pgjdbc gets. Neon's certificates are publicly trusted, so Neon hosts default to
  * {@code verify-full} against the JDK trust store; pgjdbc's own default factory would verify nothing at
- * {@code require} and would look for {@code ~/.postgresql/root.crt} at {@code verify-full}.
+ * {@code require} and would look for {@code ~/.postgresql/root.crt} at {@code verify-full}. libpq's
+ * {@code sslrootcert=system} means the JDK trust store at {@code verify-full}; pgjdbc's {@code NonValidatingFactory}
+ * is dropped wherever the mode verifies the certificate, since it would verify nothing.
  */
 public final class NeonTlsPolicy {
 
 	/** pgjdbc's factory that verifies against the JDK trust store (host names are still checked). */
 	public static final String JDK_TRUST_STORE_FACTORY = "org.postgresql.ssl.DefaultJavaSSLFactory";
+
+	/** pgjdbc's factory that trusts every certificate. */
+	static final String NON_VALIDATING_FACTORY = "org.postgresql.ssl.NonValidatingFactory";
+
+	/** libpq's {@code sslrootcert} value for the system's trusted roots. */
+	static final String SYSTEM_ROOTS = "system";
 
 	private NeonTlsPolicy() {
 	}
@@ -32,20 +41,35 @@ public final class NeonTlsPolicy {
 	public static Decision apply(NeonConnectionString connection, @Nullable NeonSslMode configuredMode,
 			@Nullable Path rootCert) {
 		NeonSslMode fromUrl = NeonSslMode.of(connection.parameter("sslmode"));
+		// libpq's sslrootcert=system (psql 16 and later, as Neon's docs show it): the system's trusted roots, which
+		// for Java are the JDK trust store, at verify-full. pgjdbc would look for a file named "system".
+		boolean systemRoots = SYSTEM_ROOTS.equals(connection.parameter("sslrootcert"));
+		if (systemRoots) {
+			connection = connection.withParameter("sslrootcert", null);
+		}
 		NeonSslMode mode;
 		if (configuredMode != null) {
 			mode = configuredMode;
 		}
-		else if (connection.isNeonHost()) {
+		else if (connection.isNeonHost() || (systemRoots && fromUrl == null)) {
 			mode = NeonSslMode.VERIFY_FULL;
 		}
 		else {
 			mode = fromUrl;
 		}
+		if (systemRoots && mode != NeonSslMode.VERIFY_FULL) {
+			throw new InvalidNeonConnectionStringException("sslrootcert=system needs sslmode=verify-full, not sslmode="
+					+ ((mode != null) ? mode.value() : "prefer") + " (as in libpq); remove sslmode or the sslrootcert");
+		}
 		if (mode == null) {
 			return new Decision(connection, null, null, false);
 		}
 		NeonConnectionString result = connection.withParameter("sslmode", mode.value());
+		if (mode.verifiesCertificate() && NON_VALIDATING_FACTORY.equals(result.parameter("sslfactory"))) {
+			// It trusts any certificate (a Heroku-era JDBC habit): with it, verify-ca and verify-full would only
+			// look verified. The JDK trust store (or the root certificate) verifies instead.
+			result = result.withParameter("sslfactory", null);
+		}
 		if (mode.verifiesCertificate()) {
 			if (rootCert != null) {
 				if (!Files.isReadable(rootCert)) {

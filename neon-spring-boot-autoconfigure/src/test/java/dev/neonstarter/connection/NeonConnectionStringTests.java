@@ -206,7 +206,10 @@ class NeonConnectionStringTests {
 	@CsvSource(delimiter = '|', value = {
 			"postgresql://u:s3cretpw@/db|no host is given",
 			"postgresql://u:s3cretpw@:5432/db|no host is given",
-			"postgresql://u:s3cretpw@host:99999/db|the port '99999' is not a number between 1 and 65535",
+			"postgresql://u:s3cretpw@host:99999/db|the port is not a number between 1 and 65535",
+			"postgresql://u:20240101/s3cret@host.example/db|the port is not a number between 1 and 65535",
+			"postgresql://u:5432/s3cret@host.example|the database name contains '@'",
+			"postgresql://u:pw@host/db?password=ab&s3cret|an unknown parameter follows the password",
 			"postgresql://u:s3cretpw@host:abc/db|the port is not a number between 1 and 65535 (if the password",
 			"postgresql://u:s3cretpw@host:/db|the port is empty",
 			"mysql://u:s3cretpw@host/db|unsupported scheme 'mysql'",
@@ -217,7 +220,8 @@ class NeonConnectionStringTests {
 			"postgresql://u:s3cretpw@host/db?channel_binding=yes|parameter 'channel_binding' must be one of",
 			"postgresql://u:s3cretpw@host/db?connect_timeout=soon|parameter 'connect_timeout' must be a whole number",
 			"postgresql://u:s3cretpw@host/db?keepalives_idle=30|unknown parameter 'keepalives_idle'",
-			"jdbc:postgresql://host/db?password=s3cretpw&bogus=1|unknown parameter 'bogus'",
+			"jdbc:postgresql://host/db?password=s3cretpw&bogus=1|an unknown parameter follows the password",
+			"jdbc:postgresql://host/db?bogus=1&password=s3cretpw|unknown parameter 'bogus'",
 			"postgresql://u:s3cretpw@h1,h2/db|lists several hosts",
 			"postgresql://u:s3cret%zzpw@host/db|the password contains a '%' that is not followed by two hex digits",
 			"postgresql://u:s3cretpw@host/db#frag|it contains '#'",
@@ -236,7 +240,10 @@ class NeonConnectionStringTests {
 			"postgresql://u:s3cretpw@host/db?keepalives=1|keepalives|pgjdbc's equivalent is tcpKeepAlive=true",
 			"jdbc:postgresql://host/db?preparethreshold=0|preparethreshold|pgjdbc spells it 'prepareThreshold'",
 			"postgresql://u:s3cretpw@host/db?socket_timeout=5|socket_timeout|pgjdbc spells it 'socketTimeout'",
-			"postgresql://u:s3cretpw@host/db?pool_size=5|pool_size|" })
+			"postgresql://u:s3cretpw@host/db?pool_size=5|pool_size|",
+			"postgresql://u@host/db?passfile=/etc/app/pgpass|passfile|pgjdbc reads ~/.pgpass when no password is"
+					+ " given; name another file with the PGPASSFILE environment variable or the"
+					+ " org.postgresql.pgpassfile system property" })
 	void unknownParametersAreNamedWithWhatToUseInstead(String input, String parameter, String suggestion) {
 		assertThatExceptionOfType(UnknownConnectionParameterException.class)
 			.isThrownBy(() -> NeonConnectionString.parse(input).toString())
@@ -249,6 +256,42 @@ class NeonConnectionStringTests {
 						.getParameter()).isEqualTo(parameter));
 				assertThat(ex.getMessage()).doesNotContain("s3cret");
 			});
+	}
+
+	@Test
+	void anUnencodedQuestionMarkOrAtSignInThePasswordParsesAsInLibpq() {
+		// libpq ends the user info at the '@' before the first '/', not at a '?'.
+		NeonConnectionString questionMark = NeonConnectionString.parse("postgresql://u:2024?s3cret@host.example/db");
+		assertThat(questionMark.host()).isEqualTo("host.example");
+		assertThat(questionMark.username()).isEqualTo("u");
+		assertThat(questionMark.password()).isEqualTo("2024?s3cret");
+		assertThat(questionMark.toString()).doesNotContain("s3cret");
+		NeonConnectionString both = NeonConnectionString.parse("postgresql://u:a@b?c@host.example?sslmode=require");
+		assertThat(both.password()).isEqualTo("a@b?c");
+		assertThat(both.parameter("sslmode")).isEqualTo("require");
+		// An '@' in the query's first value is not the end of a user info.
+		NeonConnectionString inQuery = NeonConnectionString.parse("postgresql://host.example?user=me@example.com");
+		assertThat(inQuery.host()).isEqualTo("host.example");
+		assertThat(inQuery.username()).isEqualTo("me@example.com");
+		NeonConnectionString withUserInfo = NeonConnectionString
+			.parse("postgresql://u:pw@host.example?application_name=a@b");
+		assertThat(withUserInfo.host()).isEqualTo("host.example");
+		assertThat(withUserInfo.password()).isEqualTo("pw");
+		assertThat(withUserInfo.parameter("ApplicationName")).isEqualTo("a@b");
+	}
+
+	@Test
+	void aPlusIsASpaceInJdbcUrlsAsPgjdbcDecodesThemButNotInLibpqUris() {
+		NeonConnectionString jdbc = NeonConnectionString
+			.parse("jdbc:postgresql://host.example/my+db?user=u&password=a+b%2Bc&ApplicationName=x+y");
+		assertThat(jdbc.database()).isEqualTo("my db");
+		assertThat(jdbc.password()).isEqualTo("a b+c");
+		assertThat(jdbc.parameter("ApplicationName")).isEqualTo("x y");
+		NeonConnectionString libpq = NeonConnectionString
+			.parse("postgresql://u:a+b@host.example/my+db?application_name=x+y");
+		assertThat(libpq.database()).isEqualTo("my+db");
+		assertThat(libpq.password()).isEqualTo("a+b");
+		assertThat(libpq.parameter("ApplicationName")).isEqualTo("x+y");
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
 import dev.neonstarter.connection.NeonSslMode;
 import dev.neonstarter.connection.NeonTlsException;
@@ -37,6 +38,42 @@ class NeonTlsPolicyTests {
 		// Only the TLS parameters change.
 		assertThat(decision.connection().host()).isEqualTo("ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech");
 		assertThat(decision.connection().password()).isEqualTo("Tr0ub4dor");
+	}
+
+	@Test
+	void libpqsSystemRootsAreTheJdkTrustStoreAtVerifyFull() {
+		// Neon's docs give psql this form; pgjdbc would look for a file named "system".
+		NeonTlsPolicy.Decision neon = apply(NEON + "?sslrootcert=system", null, null);
+		assertThat(neon.connection().parameter("sslrootcert")).isNull();
+		assertThat(neon.connection().parameter("sslfactory")).isEqualTo(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY);
+		assertThat(neon.mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		// Another host too: libpq makes it verify-full, where pgjdbc's default (prefer) would verify nothing.
+		NeonTlsPolicy.Decision local = apply(LOCAL + "?sslrootcert=system", null, null);
+		assertThat(local.mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		assertThat(local.connection().parameter("sslmode")).isEqualTo("verify-full");
+		assertThat(local.connection().parameter("sslrootcert")).isNull();
+		assertThat(local.connection().parameter("sslfactory")).isEqualTo(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY);
+		// A weaker mode with it is refused, as libpq refuses it.
+		assertThatExceptionOfType(InvalidNeonConnectionStringException.class)
+			.isThrownBy(() -> apply(LOCAL + "?sslrootcert=system&sslmode=require", null, null))
+			.withMessageContaining("sslrootcert=system needs sslmode=verify-full, not sslmode=require")
+			.withMessageNotContaining("Tr0ub4dor");
+		assertThatExceptionOfType(InvalidNeonConnectionStringException.class)
+			.isThrownBy(() -> apply(NEON + "?sslrootcert=system", NeonSslMode.VERIFY_CA, null));
+	}
+
+	@Test
+	void pgjdbcsNonValidatingFactoryIsDroppedWhereTheModeVerifies() {
+		// A Heroku-era JDBC habit: with it, verify-full would check the host name against any certificate.
+		String nonValidating = "sslfactory=org.postgresql.ssl.NonValidatingFactory";
+		NeonTlsPolicy.Decision neon = apply(NEON + "?sslmode=require&" + nonValidating, null, null);
+		assertThat(neon.mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		assertThat(neon.connection().parameter("sslfactory")).isEqualTo(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY);
+		NeonTlsPolicy.Decision local = apply(LOCAL + "?sslmode=verify-ca&" + nonValidating, null, null);
+		assertThat(local.connection().parameter("sslfactory")).isEqualTo(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY);
+		// Where the mode does not verify, it stays what the URL says.
+		NeonTlsPolicy.Decision require = apply(LOCAL + "?sslmode=require&" + nonValidating, null, null);
+		assertThat(require.connection().parameter("sslfactory")).isEqualTo("org.postgresql.ssl.NonValidatingFactory");
 	}
 
 	@Test

@@ -244,6 +244,17 @@ final class NeonEndpoints {
 				? connection.withParameter("prepareThreshold", "0") : connection;
 	}
 
+	/** What verifies a connection's certificate: its root certificate, its own SSL factory or the JDK trust store. */
+	private static String verifiedAgainst(NeonConnectionString connection) {
+		String rootCert = connection.parameter("sslrootcert");
+		String factory = connection.parameter("sslfactory");
+		if (rootCert != null) {
+			return "the root certificate " + rootCert;
+		}
+		return (factory != null && !factory.equals(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY))
+				? "the sslfactory " + factory : "the JDK trust store";
+	}
+
 	private static void logTlsUpgrade(NeonTlsPolicy.@Nullable Decision... decisions) {
 		NeonTlsPolicy.Decision shown = Arrays.stream(decisions)
 			.filter((decision) -> decision != null && decision.upgraded())
@@ -252,9 +263,7 @@ final class NeonEndpoints {
 		if (shown != null) {
 			logger.info("Neon host: using sslmode=verify-full"
 					+ ((shown.modeInUrl() != null) ? " instead of the URL's sslmode=" + shown.modeInUrl().value() : "")
-					+ ", verified against " + (shown.connection().parameter("sslrootcert") != null
-							? "the root certificate " + shown.connection().parameter("sslrootcert")
-							: "the JDK trust store")
+					+ ", verified against " + verifiedAgainst(shown.connection())
 					+ "; set neon.ssl.mode to choose another mode");
 		}
 	}
