@@ -1,13 +1,9 @@
 package dev.neonstarter.existingapp;
 
-import javax.sql.DataSource;
-
-import dev.neonstarter.pool.NeonHikariDataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
@@ -26,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureTestDatabase
 class AutoConfigureTestDatabaseIntegrationTests {
 
+	@RegisterExtension
 	static final RealDatabase realDatabase = new RealDatabase();
 
 	@DynamicPropertySource
@@ -33,28 +30,17 @@ class AutoConfigureTestDatabaseIntegrationTests {
 		realDatabase.register(registry);
 	}
 
-	@AfterAll
-	static void closeProxy() {
-		realDatabase.close();
-	}
-
 	@Autowired
 	ApplicationContext context;
-
-	@Autowired
-	DataSource dataSource;
 
 	@Autowired
 	OwnerService owners;
 
 	@Test
 	void theRealDatabaseIsNeverTouched() {
-		assertThat(EmbeddedDatabaseConnection.isEmbedded(this.dataSource)).isTrue();
-		assertThat(this.context.getBeanNamesForType(NeonHikariDataSource.class)).isEmpty();
 		this.owners.add("Harold Davis");
 		assertThat(this.owners.search("davis")).hasSize(1);
-		assertThat(realDatabase.connections()).isZero();
-		assertThat(realDatabase.tables()).isEmpty();
+		realDatabase.assertUntouchedBesides(this.context);
 	}
 
 }

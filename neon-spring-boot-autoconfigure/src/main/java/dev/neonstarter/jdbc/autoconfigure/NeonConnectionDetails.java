@@ -22,8 +22,10 @@ public interface NeonConnectionDetails extends ConnectionDetails {
 
 	/**
 	 * The read replica's endpoint, or {@code null} for none (the default). Without one from the connection
-	 * details, {@code neon.read-replica.url} is used. The replica's pool is created when
-	 * {@code neon.read-replica.url} is set.
+	 * details, {@code neon.read-replica.url} is used, unless the details describe a server of their own
+	 * ({@link #isSslConfiguredByProperties()} {@code false}): then the replica's pool uses {@link #getPooled()}, so
+	 * a test on a container or an embedded database never reaches the replica the property names. The replica's
+	 * pool is created when {@code neon.read-replica.url} is set.
 	 */
 	default @Nullable NeonConnectionString getReadReplica() {
 		return null;
@@ -33,7 +35,8 @@ public interface NeonConnectionDetails extends ConnectionDetails {
 	 * Whether the {@code neon.ssl.*} properties apply to these connections. Connection details that describe
 	 * a server of their own (a container, an embedded or Docker Compose database) return {@code false}: their
 	 * connection strings say which TLS to use, as with Spring Boot's own DataSource, so an application's
-	 * production {@code neon.ssl.mode} does not break its tests. Neon hosts get {@code verify-full} either way.
+	 * production {@code neon.ssl.mode} does not break its tests, and {@code neon.read-replica.url} does not apply to
+	 * them either ({@link #getReadReplica()}). Neon hosts get {@code verify-full} either way.
 	 */
 	default boolean isSslConfiguredByProperties() {
 		return true;

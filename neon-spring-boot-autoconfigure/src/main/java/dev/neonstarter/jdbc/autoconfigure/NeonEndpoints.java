@@ -174,13 +174,19 @@ final class NeonEndpoints {
 
 	/**
 	 * The replica from the connection details, with their TLS rule; else from {@code neon.read-replica.url}, to
-	 * which {@code neon.ssl.*} applies.
+	 * which {@code neon.ssl.*} applies. Connection details that describe a server of their own (an embedded
+	 * database, a container, Docker Compose) and give no replica put the replica's pool on their pooled connection
+	 * when {@code neon.read-replica.url} is set: that URL names a real endpoint, which a test replacing the
+	 * connections must never reach (the embedded database replaces every connection).
 	 */
 	private static NeonTlsPolicy.@Nullable Decision replicaTls(NeonConnectionDetails details, NeonProperties properties,
 			NeonProperties.Ssl ssl) {
 		NeonConnectionString fromDetails = details.getReadReplica();
 		if (fromDetails != null) {
 			return tls(fromDetails, ssl);
+		}
+		if (!details.isSslConfiguredByProperties()) {
+			return StringUtils.hasText(properties.getReadReplica().getUrl()) ? tls(details.getPooled(), ssl) : null;
 		}
 		NeonConnectionString fromProperty = readReplica(properties, details.getPooled());
 		return (fromProperty != null) ? tls(fromProperty, properties.getSsl()) : null;

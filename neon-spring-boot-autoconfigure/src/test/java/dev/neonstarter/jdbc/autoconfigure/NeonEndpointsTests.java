@@ -130,11 +130,28 @@ class NeonEndpointsTests {
 		properties.getReadReplica().setUrl(REPLICA);
 		properties.getSsl().setMode(NeonSslMode.VERIFY_CA);
 		NeonEndpoints endpoints = new NeonEndpoints(details("postgresql://t@localhost:6432/test?sslmode=disable",
-				"postgresql://t@localhost:5432/test?sslmode=disable", null, false), properties);
+				"postgresql://t@localhost:5432/test?sslmode=disable", null, true), properties);
 		NeonEndpoint replica = endpoints.replica();
 		assertThat(replica.connection().host()).isEqualTo("ep-quiet-replica-654321-pooler.us-east-2.aws.neon.tech");
 		assertThat(replica.connection().parameter("sslmode")).isEqualTo("verify-ca");
 		assertThat(replica.connection().username()).isEqualTo("t");
+	}
+
+	@Test
+	void connectionDetailsOfTheirOwnServerPutTheReplicaOnTheirPooledConnection() {
+		// A container, an embedded or a Docker Compose database in a test, while READ_REPLICA_URL names a real
+		// replica: the replica's pool must not reach it.
+		NeonProperties properties = properties(POOLED);
+		properties.getReadReplica().setUrl(REPLICA);
+		NeonEndpoints endpoints = new NeonEndpoints(details("postgresql://t@localhost:6432/test?sslmode=disable",
+				"postgresql://t@localhost:5432/test?sslmode=disable", null, false), properties);
+		NeonEndpoint replica = endpoints.replica();
+		assertThat(replica.connection().toJdbcUrl()).isEqualTo(endpoints.pooled().connection().toJdbcUrl());
+		assertThat(replica.connection().username()).isEqualTo("t");
+		assertThat(replica.tls().mode()).isEqualTo(NeonSslMode.DISABLE);
+		// Without neon.read-replica.url there is no replica, as with any connection details.
+		assertThat(new NeonEndpoints(details("postgresql://t@localhost:6432/test", "postgresql://t@localhost:5432/test",
+				null, false), properties(POOLED)).replica()).isNull();
 	}
 
 	@Test
