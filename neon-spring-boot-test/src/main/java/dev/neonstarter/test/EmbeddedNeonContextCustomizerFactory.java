@@ -93,9 +93,10 @@ class EmbeddedNeonContextCustomizerFactory implements ContextCustomizerFactory {
 			String[] dataSources = beanFactory.getBeanNamesForType(DataSource.class, true, false);
 			if (dataSources.length > 0 && !beanFactory.containsBeanDefinition("neonPooledDataSource")) {
 				throw new IllegalStateException("@AutoConfigureEmbeddedNeon cannot replace the application's own"
-						+ " DataSource bean(s) " + Arrays.toString(dataSources) + ": the Neon starter backs off for"
-						+ " them, so the test would run on them. Use @AutoConfigureTestDatabase(replace = ANY) for a"
-						+ " DataSource of the application's own, or declare it outside the test's profile.");
+						+ " DataSource bean(s) " + Arrays.toString(dataSources) + ": the Neon starter did not create"
+						+ " them (it backs off for a DataSource of the application's own, and is off with"
+						+ " neon.enabled=false), so the test would run on them. Use @AutoConfigureTestDatabase(replace"
+						+ " = ANY) for a DataSource of the application's own, or declare it outside the test's profile.");
 			}
 		}
 
