@@ -38,6 +38,9 @@ class EmbeddedNeonContextCustomizerFactory implements ContextCustomizerFactory {
 
 	private static final String AUTO_CONFIGURE_TEST_DATABASE = "org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase";
 
+	/** {@code NeonDataSources.POOLED_BEAN_NAME}: this module does not depend on the auto-configuration's. */
+	private static final String POOLED_BEAN_NAME = "neonPooledDataSource";
+
 	@Override
 	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
 			List<ContextConfigurationAttributes> configAttributes) {
@@ -91,7 +94,7 @@ class EmbeddedNeonContextCustomizerFactory implements ContextCustomizerFactory {
 
 		private static void check(ConfigurableListableBeanFactory beanFactory) {
 			String[] dataSources = beanFactory.getBeanNamesForType(DataSource.class, true, false);
-			if (dataSources.length > 0 && !beanFactory.containsBeanDefinition("neonPooledDataSource")) {
+			if (dataSources.length > 0 && !beanFactory.containsBeanDefinition(POOLED_BEAN_NAME)) {
 				throw new IllegalStateException("@AutoConfigureEmbeddedNeon cannot replace the application's own"
 						+ " DataSource bean(s) " + Arrays.toString(dataSources) + ": the Neon starter did not create"
 						+ " them (it backs off for a DataSource of the application's own, and is off with"

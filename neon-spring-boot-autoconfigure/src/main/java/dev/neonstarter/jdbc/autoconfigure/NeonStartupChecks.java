@@ -64,6 +64,9 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 		boolean direct = NeonDataSources.DIRECT_BEAN_NAME.equals(beanName);
 		boolean replica = NeonDataSources.REPLICA_BEAN_NAME.equals(beanName);
 		if ((pooled || direct || replica) && bean instanceof NeonHikariDataSource dataSource) {
+			if (direct) {
+				requirePooledPool();
+			}
 			String prefix = pooled ? NeonDataSourceAutoConfiguration.POOLED_HIKARI
 					: direct ? NeonDataSourceAutoConfiguration.DIRECT_HIKARI
 							: NeonDataSourceAutoConfiguration.REPLICA_HIKARI;
@@ -94,6 +97,23 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 			}
 		}
 		return bean;
+	}
+
+	/**
+	 * Fails before the direct pool connects when the pooled pool has been replaced by a bean that is not one, as a
+	 * test's {@code @MockitoBean DataSource} replaces it (the direct pool is not a default candidate, so the mock
+	 * leaves it alone): the direct pool, and Flyway on it, would otherwise reach the configured database from a test
+	 * that mocked its DataSource, and startup would fail later anyway, the Neon beans needing both pools.
+	 */
+	private void requirePooledPool() {
+		Class<?> pooledType = this.beanFactory.getType(NeonDataSources.POOLED_BEAN_NAME, false);
+		if (pooledType != null && !NeonHikariDataSource.class.isAssignableFrom(pooledType)) {
+			throw new IllegalStateException("The Neon pooled DataSource '" + NeonDataSources.POOLED_BEAN_NAME
+					+ "' has been replaced by a " + pooledType.getName() + " (a test's @MockitoBean DataSource?), so"
+					+ " the Neon starter stops before its direct pool, and Flyway on it, connect. To mock the"
+					+ " DataSource, turn the starter off in that test (neon.enabled=false); to test on a database,"
+					+ " use @AutoConfigureEmbeddedNeon from neon-spring-boot-test.");
+		}
 	}
 
 	/** Waits for the TLS proofs started in the background: startup fails here if one failed. */
