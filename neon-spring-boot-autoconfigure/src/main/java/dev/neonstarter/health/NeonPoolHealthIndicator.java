@@ -175,8 +175,11 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 			}
 		}
 		catch (SQLException ex) {
-			// getConnection failures are recorded by the data source; record query failures too.
-			this.dataSource.activity().failure(NeonConnectionFailures.describe(ex), ex);
+			// getConnection failures are recorded by the data source; record query failures too, unless the check
+			// was cancelled for taking too long: check() records that, and the interrupt is not the endpoint's.
+			if (!Thread.currentThread().isInterrupted()) {
+				this.dataSource.activity().failure(NeonConnectionFailures.describe(ex), ex);
+			}
 			throw ex;
 		}
 		return new CheckResult(Instant.now(), Duration.ofNanos(System.nanoTime() - start));

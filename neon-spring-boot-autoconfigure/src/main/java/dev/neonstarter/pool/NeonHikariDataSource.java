@@ -117,7 +117,11 @@ public class NeonHikariDataSource extends HikariDataSource {
 				}
 				throw unavailable;
 			}
-			this.activity.failure(NeonConnectionFailures.describe(ex), ex);
+			// A caller interrupted while it waited (its request cancelled, a health check that timed out) learned
+			// nothing about the endpoint: its "interrupted" is not the pool's last failure.
+			if (!Thread.currentThread().isInterrupted()) {
+				this.activity.failure(NeonConnectionFailures.describe(ex), ex);
+			}
 			if (current != null) {
 				current.failed(System.nanoTime() - start, ex);
 			}
