@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -83,16 +84,15 @@ final class AotCacheStartup {
 				List.of(java(jdk25), "-XX:AOTCache=" + aotCache), JDK17_PLAIN, List.of(java(jdk17)), JDK17_CDS,
 				List.of(java(jdk17), "-XX:SharedArchiveFile=" + cds), JDK17_HANDWIRED, List.of(java(jdk17)));
 		List<String> order = new ArrayList<>(List.of(JDK25_PLAIN, JDK25_CACHE, JDK17_PLAIN, JDK17_CDS, JDK17_HANDWIRED));
+		Function<String, Path> jarOf = (variant) -> variant.equals(JDK17_HANDWIRED) ? handwiredJar : jar;
 		// One discarded start of each: the page cache then holds the jars and the caches.
 		for (String variant : order) {
-			start(topology, variants.get(variant), variant.equals(JDK17_HANDWIRED) ? handwiredJar : jar, directory,
-					variant, -1);
+			start(topology, variants.get(variant), jarOf.apply(variant), directory, variant, -1);
 		}
 		List<Run> runs = new ArrayList<>();
 		for (int i = 0; i < rounds; i++) {
 			for (String variant : order) {
-				Run run = start(topology, variants.get(variant), variant.equals(JDK17_HANDWIRED) ? handwiredJar : jar,
-						directory, variant, i);
+				Run run = start(topology, variants.get(variant), jarOf.apply(variant), directory, variant, i);
 				System.out.printf("aot-cache %-16s run %2d: started after %d ms (process uptime)%n", variant, i + 1,
 						run.uptimeMillis());
 				runs.add(run);

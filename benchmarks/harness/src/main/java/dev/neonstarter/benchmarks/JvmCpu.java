@@ -24,7 +24,8 @@ final class JvmCpu implements AutoCloseable {
 
 	private final Path task;
 
-	private final Map<String, long[]> threads = new HashMap<>();
+	/** Each thread's CPU time when it was last seen, by thread id. */
+	private final Map<String, ThreadTime> threads = new HashMap<>();
 
 	/** Epoch ms of each sample, and the CPU ms so far: {JIT compiler threads, all threads}. */
 	private final NavigableMap<Long, long[]> samples = new ConcurrentSkipListMap<>();
@@ -83,8 +84,8 @@ final class JvmCpu implements AutoCloseable {
 		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(this.task)) {
 			for (Path thread : tasks) {
 				try {
-					ThreadTime time = ThreadTime.parse(Files.readString(thread.resolve("stat")));
-					this.threads.put(thread.getFileName().toString(), new long[] { time.compiler() ? 1 : 0, time.ticks() });
+					this.threads.put(thread.getFileName().toString(),
+							ThreadTime.parse(Files.readString(thread.resolve("stat"))));
 				}
 				catch (IOException ex) {
 					// The thread ended between the listing and the read: its last sample stays.
@@ -93,9 +94,9 @@ final class JvmCpu implements AutoCloseable {
 		}
 		long jit = 0;
 		long all = 0;
-		for (long[] thread : this.threads.values()) {
-			all += thread[1];
-			jit += thread[0] * thread[1];
+		for (ThreadTime thread : this.threads.values()) {
+			all += thread.ticks();
+			jit += thread.compiler() ? thread.ticks() : 0;
 		}
 		this.samples.put(System.currentTimeMillis(), new long[] { toMillis(jit), toMillis(all) });
 	}

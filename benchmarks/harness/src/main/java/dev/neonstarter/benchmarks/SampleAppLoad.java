@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongBinaryOperator;
 import java.util.stream.Collectors;
 
 import dev.neonstarter.testsupport.NeonTestTopology;
@@ -288,19 +289,12 @@ final class SampleAppLoad {
 		 * PgBouncer served again: the shape of the ramp back to full throughput.
 		 */
 		List<Long> successRatesAfterPgBouncer(long stepMillis, int steps) {
-			List<Long> rates = new ArrayList<>();
-			long from = this.pgbouncerServes - Math.floorMod(this.pgbouncerServes, 100);
-			for (int step = 0; step < steps; step++) {
-				long start = from + step * stepMillis;
-				long successes = this.load.timeline()
-					.subMap(start, start + stepMillis)
-					.values()
-					.stream()
-					.mapToLong((counts) -> counts[0])
-					.sum();
-				rates.add(successes * 1000 / stepMillis);
-			}
-			return rates;
+			return windowsAfterPgBouncer(stepMillis, steps, (start, end) -> this.load.timeline()
+				.subMap(start, end)
+				.values()
+				.stream()
+				.mapToLong((counts) -> counts[0])
+				.sum() * 1000 / stepMillis);
 		}
 
 		/**
@@ -309,13 +303,21 @@ final class SampleAppLoad {
 		 * without samples (no {@code /proc}).
 		 */
 		List<Long> cpuAfterPgBouncer(boolean jit, long stepMillis, int steps) {
-			List<Long> rates = new ArrayList<>();
+			return windowsAfterPgBouncer(stepMillis, steps, (start, end) -> cpuRate(jit, start, end));
+		}
+
+		/**
+		 * One value per window of {@code stepMillis}, {@code steps} of them, from the 100 ms bucket in which
+		 * PgBouncer served again: {@code value} gets each window's start and end (epoch ms).
+		 */
+		private List<Long> windowsAfterPgBouncer(long stepMillis, int steps, LongBinaryOperator value) {
+			List<Long> values = new ArrayList<>();
 			long from = this.pgbouncerServes - Math.floorMod(this.pgbouncerServes, 100);
 			for (int step = 0; step < steps; step++) {
 				long start = from + step * stepMillis;
-				rates.add(cpuRate(jit, start, start + stepMillis));
+				values.add(value.applyAsLong(start, start + stepMillis));
 			}
-			return rates;
+			return values;
 		}
 
 		/**
