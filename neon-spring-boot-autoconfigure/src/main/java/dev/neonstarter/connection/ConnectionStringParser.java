@@ -158,12 +158,7 @@ final class ConnectionStringParser {
 				}
 				else {
 					String pgjdbcName = jdbc ? name : LIBPQ_TO_PGJDBC.getOrDefault(name, name);
-					if (follows && PGProperty.forName(pgjdbcName) == null) {
-						// Most likely the rest of a password with an unencoded '&': never echo it.
-						throw new InvalidNeonConnectionStringException("an unknown parameter follows the password"
-								+ " (if the password contains '&', percent-encode it as %26)");
-					}
-					checkKnown(name, pgjdbcName, jdbc);
+					checkKnown(name, pgjdbcName, jdbc, follows);
 					checkValue(pgjdbcName, name, value);
 					parameters.put(pgjdbcName, value);
 				}
@@ -231,8 +226,16 @@ final class ConnectionStringParser {
 				+ " contains '/', '@' or ':', percent-encode them)");
 	}
 
-	private static void checkKnown(String givenName, String pgjdbcName, boolean jdbc) {
+	/**
+	 * Fails on a parameter pgjdbc does not know, naming it, unless it follows the password: then it is most likely
+	 * the rest of a password with an unencoded '&', never echoed.
+	 */
+	private static void checkKnown(String givenName, String pgjdbcName, boolean jdbc, boolean followsPassword) {
 		if (PGProperty.forName(pgjdbcName) == null) {
+			if (followsPassword) {
+				throw new InvalidNeonConnectionStringException("an unknown parameter follows the password"
+						+ " (if the password contains '&', percent-encode it as %26)");
+			}
 			String suggestion = suggestion(givenName);
 			throw new UnknownConnectionParameterException("unknown parameter '" + givenName + "'"
 					+ ((suggestion != null) ? " (" + suggestion + ")" : "") + "; supported are "

@@ -57,12 +57,13 @@ public final class NeonTlsPolicy {
 		else {
 			mode = fromUrl;
 		}
+		if (mode == null) {
+			// Never with sslrootcert=system, which gives verify-full when nothing else gives a mode.
+			return new Decision(connection, null, null, false);
+		}
 		if (systemRoots && mode != NeonSslMode.VERIFY_FULL) {
 			throw new InvalidNeonConnectionStringException("sslrootcert=system needs sslmode=verify-full, not sslmode="
-					+ ((mode != null) ? mode.value() : "prefer") + " (as in libpq); remove sslmode or the sslrootcert");
-		}
-		if (mode == null) {
-			return new Decision(connection, null, null, false);
+					+ mode.value() + " (as in libpq); remove sslmode or the sslrootcert");
 		}
 		NeonConnectionString result = connection.withParameter("sslmode", mode.value());
 		if (mode.verifiesCertificate() && NON_VALIDATING_FACTORY.equals(result.parameter("sslfactory"))) {

@@ -49,7 +49,7 @@ final class NeonEndpoints {
 		NeonProperties.Ssl ssl = details.isSslConfiguredByProperties() ? properties.getSsl() : new NeonProperties.Ssl();
 		NeonTlsPolicy.Decision pooledTls = tls(details.getPooled(), ssl);
 		NeonTlsPolicy.Decision directTls = tls(details.getDirect(), ssl);
-		NeonTlsPolicy.Decision replicaTls = replicaTls(details, properties, ssl);
+		NeonTlsPolicy.Decision replicaTls = replicaTls(details, properties, ssl, pooledTls);
 		logTlsUpgrade(pooledTls, directTls, replicaTls);
 		NeonConnectionString pooledConnection = withPreparedStatements(pooledTls.connection(), properties);
 		NeonConnectionString directConnection = directTls.connection();
@@ -176,17 +176,17 @@ final class NeonEndpoints {
 	 * The replica from the connection details, with their TLS rule; else from {@code neon.read-replica.url}, to
 	 * which {@code neon.ssl.*} applies. Connection details that describe a server of their own (an embedded
 	 * database, a container, Docker Compose) and give no replica put the replica's pool on their pooled connection
-	 * when {@code neon.read-replica.url} is set: that URL names a real endpoint, which a test replacing the
-	 * connections must never reach (the embedded database replaces every connection).
+	 * ({@code pooledTls}) when {@code neon.read-replica.url} is set: that URL names a real endpoint, which a test
+	 * replacing the connections must never reach (the embedded database replaces every connection).
 	 */
 	private static NeonTlsPolicy.@Nullable Decision replicaTls(NeonConnectionDetails details, NeonProperties properties,
-			NeonProperties.Ssl ssl) {
+			NeonProperties.Ssl ssl, NeonTlsPolicy.Decision pooledTls) {
 		NeonConnectionString fromDetails = details.getReadReplica();
 		if (fromDetails != null) {
 			return tls(fromDetails, ssl);
 		}
 		if (!details.isSslConfiguredByProperties()) {
-			return StringUtils.hasText(properties.getReadReplica().getUrl()) ? tls(details.getPooled(), ssl) : null;
+			return StringUtils.hasText(properties.getReadReplica().getUrl()) ? pooledTls : null;
 		}
 		NeonConnectionString fromProperty = readReplica(properties, details.getPooled());
 		return (fromProperty != null) ? tls(fromProperty, properties.getSsl()) : null;
