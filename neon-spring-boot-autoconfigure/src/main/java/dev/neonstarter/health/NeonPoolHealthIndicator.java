@@ -167,22 +167,32 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 		long start = System.nanoTime();
 		// Waits for a connection for part of the timeout only, so that a pool that cannot connect answers with
 		// HikariCP's timeout and the connection failure it carries (refused, TLS, login), not with an interrupt.
-		try (Connection connection = this.dataSource.getConnection(timeout.multipliedBy(3).dividedBy(4));
-				Statement statement = connection.createStatement()) {
-			statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
-			try (ResultSet rs = statement.executeQuery(CHECK_QUERY)) {
-				rs.next();
+		// A failure to get the connection is the pool's to record (it records each once, and none for a caller
+		// that fails fast while the endpoint is down): recording it here too would count it twice.
+		try (Connection connection = this.dataSource.getConnection(timeout.multipliedBy(3).dividedBy(4))) {
+			try (Statement statement = connection.createStatement()) {
+				statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+				try (ResultSet rs = statement.executeQuery(CHECK_QUERY)) {
+					rs.next();
+				}
 			}
-		}
-		catch (SQLException ex) {
-			// getConnection failures are recorded by the data source; record query failures too, unless the check
-			// was cancelled for taking too long: check() records that, and the interrupt is not the endpoint's.
-			if (!Thread.currentThread().isInterrupted()) {
-				this.dataSource.activity().failure(NeonConnectionFailures.describe(ex), ex);
+			catch (SQLException ex) {
+				recordQueryFailure(ex);
+				throw ex;
 			}
-			throw ex;
 		}
 		return new CheckResult(Instant.now(), Duration.ofNanos(System.nanoTime() - start));
+	}
+
+	/**
+	 * Records the check query's failure, unless the pool has recorded it already (a connection-level failure,
+	 * seen by the pool as HikariCP evicts the connection) or the check was cancelled for taking too long
+	 * ({@link #check()} records that, and the interrupt is not the endpoint's).
+	 */
+	private void recordQueryFailure(SQLException ex) {
+		if (!NeonConnectionFailures.isConnectionFailure(ex.getSQLState()) && !Thread.currentThread().isInterrupted()) {
+			this.dataSource.activity().failure(NeonConnectionFailures.describe(ex), ex);
+		}
 	}
 
 	private Map<String, Object> poolDetails(Map<String, Object> details) {

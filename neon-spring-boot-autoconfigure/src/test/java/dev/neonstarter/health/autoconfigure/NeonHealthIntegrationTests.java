@@ -11,9 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.neonstarter.jdbc.autoconfigure.NeonTopologyContexts;
+import dev.neonstarter.metrics.autoconfigure.NeonMetricsAutoConfiguration;
+import dev.neonstarter.pool.NeonEndpointMonitor;
+import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.testsupport.PostgresServer;
 import dev.neonstarter.testsupport.RequiresPgBouncer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +32,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -163,12 +170,7 @@ class NeonHealthIntegrationTests {
 		Path directory = Files.createTempDirectory("neon-health");
 		try (PostgresServer server = PostgresServer.plain(directory)) {
 			String url = "postgresql://postgres@localhost:" + server.port() + "/postgres?sslmode=disable";
-			NeonTopologyContexts.runner(this.topology, this.database)
-				.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
-						HealthContributorRegistryAutoConfiguration.class, NeonHealthContributorAutoConfiguration.class))
-				.withPropertyValues("neon.url=" + url, "neon.direct-url=" + url, "neon.ssl.mode=disable",
-						"neon.ssl.root-cert=", "neon.health.recheck-interval=0", "neon.health.timeout=10s",
-						"neon.pooled.hikari.connection-timeout=1000")
+			plainServerRunner(url).withPropertyValues("neon.health.recheck-interval=0")
 				.run((context) -> {
 					JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 					jdbc.queryForObject("SELECT 1", Integer.class);
@@ -194,6 +196,72 @@ class NeonHealthIntegrationTests {
 					});
 				});
 		}
+	}
+
+	@Test
+	void aFailureCountsOnceHoweverOftenTheHealthRechecksIt() throws Exception {
+		Path directory = Files.createTempDirectory("neon-health");
+		try (PostgresServer server = PostgresServer.plain(directory)) {
+			String url = "postgresql://postgres@localhost:" + server.port() + "/postgres?sslmode=disable";
+			plainServerRunner(url).withPropertyValues("neon.health.recheck-interval=0").run((context) -> {
+				JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+				jdbc.queryForObject("SELECT 1", Integer.class);
+				server.stop();
+				// The first query loses its connection; the second's attempt to connect is refused.
+				for (int i = 0; i < 2; i++) {
+					org.assertj.core.api.Assertions.assertThatException()
+						.isThrownBy(() -> jdbc.queryForObject("SELECT 1", Integer.class));
+				}
+				NeonHikariDataSource pooled = context.getBean("neonPooledDataSource", NeonHikariDataSource.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> pooled.monitor().state() == NeonEndpointMonitor.State.DOWN);
+				double counted = failures(context, "neon-pooled");
+				assertThat(counted).isPositive();
+				// Each check while the endpoint is down fails fast: the outage is the pool's, counted already.
+				for (int i = 0; i < 5; i++) {
+					Health health = indicator(context, "pooled").health();
+					assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+					assertThat(health.getDetails()).containsEntry("checkedNow", true);
+				}
+				assertThat(failures(context, "neon-pooled")).isEqualTo(counted);
+			});
+		}
+	}
+
+	@Test
+	void aRefusedLoginOfTheCheckCountsOnce() throws Exception {
+		Path directory = Files.createTempDirectory("neon-health");
+		try (PostgresServer server = PostgresServer.plain(directory)) {
+			String url = "postgresql://no_such_role@localhost:" + server.port() + "/postgres?sslmode=disable";
+			plainServerRunner(url).withPropertyValues("neon.health.probe-mode=active", "neon.health.cache-ttl=0")
+				.run((context) -> {
+					for (int i = 1; i <= 3; i++) {
+						assertThat(indicator(context, "pooled").health().getStatus()).isEqualTo(Status.DOWN);
+						// The alert on refused logins counts them: one check, one failure (class 28).
+						assertThat(failures(context, "neon-pooled", "28")).isEqualTo(i);
+					}
+				});
+		}
+	}
+
+	private ApplicationContextRunner plainServerRunner(String url) {
+		return NeonTopologyContexts.runner(this.topology, this.database)
+			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+					HealthContributorRegistryAutoConfiguration.class, NeonHealthContributorAutoConfiguration.class,
+					MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+					NeonMetricsAutoConfiguration.class))
+			.withPropertyValues("neon.url=" + url, "neon.direct-url=" + url, "neon.ssl.mode=disable",
+					"neon.ssl.root-cert=", "neon.health.timeout=10s", "neon.pooled.hikari.connection-timeout=1000");
+	}
+
+	private static double failures(ApplicationContext context, String pool, String... sqlStateClass) {
+		var search = context.getBean(MeterRegistry.class)
+			.find(NeonMetricsAutoConfiguration.CONNECTION_FAILURES)
+			.tag("pool", pool);
+		if (sqlStateClass.length > 0) {
+			search = search.tag("sqlstate.class", sqlStateClass[0]);
+		}
+		return search.counters().stream().mapToDouble(Counter::count).sum();
 	}
 
 	@Test
