@@ -25,6 +25,7 @@ import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseDataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -36,8 +37,8 @@ import org.springframework.core.io.support.ResourcePatternUtils;
 
 /**
  * The Neon DataSources: {@code neonPooledDataSource} (primary, on the {@code -pooler} endpoint) and
- * {@code neonDirectDataSource} (direct endpoint, used by Flyway through {@link FlywayDataSource}, not a
- * default autowire candidate); with {@code neon.read-replica.url}, also the replica pool and a routing
+ * {@code neonDirectDataSource} (direct endpoint, used by Flyway and Liquibase through {@link FlywayDataSource} and
+ * {@link LiquibaseDataSource}, not a default autowire candidate); with {@code neon.read-replica.url}, also the replica pool and a routing
  * primary DataSource ({@link NeonReadReplicaConfiguration}). Runs before Spring Boot's DataSource
  * auto-configuration so that it backs off, and backs off itself when the application defines a
  * {@link DataSource} or has said it wants another one ({@link OnNeonDataSourceCondition}).
@@ -106,6 +107,7 @@ public final class NeonDataSourceAutoConfiguration {
 
 	@Bean(name = NeonDataSources.DIRECT_BEAN_NAME, defaultCandidate = false)
 	@FlywayDataSource
+	@LiquibaseDataSource
 	@ConfigurationProperties(DIRECT_HIKARI)
 	NeonHikariDataSource neonDirectDataSource(NeonEndpoints endpoints, NeonProperties properties) {
 		return configure(NeonPools.direct(endpoints.direct()), properties);
@@ -135,6 +137,17 @@ public final class NeonDataSourceAutoConfiguration {
 		@ConditionalOnMissingBean(FlywayMigrationStrategy.class)
 		NeonFlywayMigrationStrategy neonFlywayMigrationStrategy(ResourceLoader resourceLoader) {
 			return new NeonFlywayMigrationStrategy(ResourcePatternUtils.getResourcePatternResolver(resourceLoader));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "liquibase.integration.spring.SpringLiquibase")
+	static class NeonLiquibaseCheckConfiguration {
+
+		@Bean
+		static NeonLiquibaseCheck neonLiquibaseCheck(Environment environment) {
+			return new NeonLiquibaseCheck(environment);
 		}
 
 	}

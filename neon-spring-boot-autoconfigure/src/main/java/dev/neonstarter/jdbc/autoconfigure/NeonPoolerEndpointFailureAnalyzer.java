@@ -6,7 +6,7 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains why the direct DataSource and Flyway cannot use Neon's pooled endpoint, and which host to use.
+ * Explains why the direct DataSource and migrations (Flyway, Liquibase) cannot use Neon's pooled endpoint, and which host to use.
  */
 class NeonPoolerEndpointFailureAnalyzer extends AbstractFailureAnalyzer<NeonPoolerEndpointException> {
 
@@ -21,9 +21,11 @@ class NeonPoolerEndpointFailureAnalyzer extends AbstractFailureAnalyzer<NeonPool
 
 	private static String action(NeonPoolerEndpointException cause) {
 		String source = cause.getSource();
-		if (source.equals("spring.flyway.url")) {
-			return "Remove spring.flyway.url: the starter already runs Flyway on its direct DataSource"
-					+ " (neonDirectDataSource), which Spring Boot prefers over spring.flyway.url. To migrate against"
+		String tool = source.equals("spring.flyway.url") ? "Flyway"
+				: source.equals("spring.liquibase.url") ? "Liquibase" : null;
+		if (tool != null) {
+			return "Remove " + source + ": the starter already runs " + tool + " on its direct DataSource"
+					+ " (neonDirectDataSource), which Spring Boot prefers over " + source + ". To migrate against"
 					+ " another database, set neon.direct-url to its direct host, e.g. " + cause.getDirectHost() + ".";
 		}
 		if (source.equals("neon.direct-url") || source.equals("DIRECT_URL")) {

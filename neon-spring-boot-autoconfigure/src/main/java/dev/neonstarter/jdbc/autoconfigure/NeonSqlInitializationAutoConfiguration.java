@@ -3,6 +3,7 @@ package dev.neonstarter.jdbc.autoconfigure;
 import javax.sql.DataSource;
 
 import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.pool.NeonHikariDataSource;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,7 +11,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.ApplicationDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
 import org.springframework.boot.sql.autoconfigure.init.ApplicationScriptDatabaseInitializer;
@@ -19,7 +19,6 @@ import org.springframework.boot.sql.autoconfigure.init.SqlInitializationProperti
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.jdbc.datasource.init.DatabasePopulator;
 import org.springframework.util.StringUtils;
 
@@ -41,16 +40,14 @@ public final class NeonSqlInitializationAutoConfiguration {
 
 	@Bean
 	ApplicationDataSourceScriptDatabaseInitializer dataSourceScriptDatabaseInitializer(
-			@Qualifier(NeonDataSources.DIRECT_BEAN_NAME) DataSource direct,
+			@Qualifier(NeonDataSources.DIRECT_BEAN_NAME) NeonHikariDataSource direct,
 			SqlInitializationProperties properties) {
 		DataSource dataSource = direct;
 		if (StringUtils.hasText(properties.getUsername()) && StringUtils.hasText(properties.getPassword())) {
-			// As Spring Boot does for its DataSource: the scripts' own user, on the same endpoint.
-			dataSource = DataSourceBuilder.derivedFrom(direct)
-				.username(properties.getUsername())
-				.password(properties.getPassword())
-				.type(SimpleDriverDataSource.class)
-				.build();
+			// As Spring Boot does for its DataSource: the scripts' own user, on the same endpoint, with the direct
+			// pool's TLS and driver properties (Spring Boot's derived DataSource would keep its URL only).
+			dataSource = NeonMigrationDataSource.asUser(direct, "spring.sql.init scripts", "spring.sql.init.username",
+					properties.getUsername(), properties.getPassword());
 		}
 		return new ApplicationDataSourceScriptDatabaseInitializer(dataSource, properties);
 	}

@@ -17,11 +17,13 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.env.Environment;
 
 /**
  * Checks each Neon pool once it is fully configured ({@code neon.*.hikari.*} included) and before anyone
  * (Flyway, the application) gets it: no startup parameters the pooler rejects, the direct pool not on the
- * pooler, pool sizes within the endpoint's limits, and TLS proven when required.
+ * pooler, pool sizes within the endpoint's limits, TLS proven when required, and a warning for Spring Boot's
+ * {@code spring.datasource.hikari.*} settings, which the Neon pools do not use.
  * <p>
  * The TLS proof of the pooled and replica pools runs on a thread of its own while startup goes on (its
  * connection would otherwise be waited for in turn with the direct pool's, which Flyway needs at once: against
@@ -76,6 +78,9 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 			// Once bound: neon.*.hikari.pool-name and jdbc-url may have changed what the pool was created with.
 			logger.info("Neon " + (pooled ? "pooled" : direct ? "direct" : "read replica") + " DataSource '"
 					+ dataSource.getPoolName() + "': " + connection);
+			if (pooled) {
+				NeonUnusedDataSourceProperties.warnIfSet(this.beanFactory.getBean(Environment.class));
+			}
 			if (!direct) {
 				NeonPoolLimits.checkPooled(dataSource, connection, prefix + ".maximum-pool-size");
 			}

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.neonstarter.pool.NeonDataSources;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +85,18 @@ class NeonDataSourceIntegrationTests {
 			assertThat(context.getBean(org.flywaydb.core.Flyway.class).getConfiguration().getDataSource())
 				.isSameAs(context.getBean(NeonDataSources.DIRECT_BEAN_NAME));
 			assertThat(output).contains("spring.flyway.url is not used: Flyway migrates through neon-direct");
+		});
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void springBootsHikariSettingsAreNotAppliedAndTheLogSaysSo(CapturedOutput output) {
+		runner().withPropertyValues("spring.datasource.hikari.maximum-pool-size=30").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(NeonDataSources.POOLED_BEAN_NAME, HikariDataSource.class).getMaximumPoolSize())
+				.isEqualTo(10);
+			assertThat(output).containsOnlyOnce("spring.datasource.hikari.* is not used by the Neon pools:"
+					+ " maximum-pool-size. Set them as neon.pooled.hikari.*");
 		});
 	}
 

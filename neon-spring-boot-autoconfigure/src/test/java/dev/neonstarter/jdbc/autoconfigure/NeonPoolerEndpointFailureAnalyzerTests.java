@@ -53,6 +53,12 @@ class NeonPoolerEndpointFailureAnalyzerTests {
 	}
 
 	@Test
+	void liquibaseUrlIsToBeRemoved() {
+		assertThat(analyze("spring.liquibase.url").getAction()).startsWith("Remove spring.liquibase.url: the starter"
+				+ " already runs Liquibase on its direct DataSource (neonDirectDataSource)");
+	}
+
+	@Test
 	void otherSourcesArePointedAtTheDirectHost() {
 		FailureAnalysis analysis = analyze("neon.direct.hikari.jdbc-url");
 		assertThat(analysis.getDescription()).startsWith("neon.direct.hikari.jdbc-url points at"

@@ -48,6 +48,33 @@ class NeonSqlInitializationIntegrationTests {
 	}
 
 	@Test
+	void scriptsOfAUserOfTheirOwnRunOnTheDirectEndpointWithItsSettings() {
+		String database = this.topology.createDatabase();
+		NeonTopologyContexts.runner(this.topology, database)
+			.withConfiguration(AutoConfigurations.of(NeonSqlInitializationAutoConfiguration.class,
+					DataSourceInitializationAutoConfiguration.class))
+			.withPropertyValues("spring.sql.init.mode=always",
+					"spring.sql.init.schema-locations=classpath:neon-sql-init/schema.sql",
+					"spring.sql.init.username=" + NeonTestTopology.MIGRATOR,
+					"spring.sql.init.password=" + NeonTestTopology.MIGRATOR_PASSWORD)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// The direct pool's driver properties (verify-full against its root certificate, its application
+				// name) apply to the scripts' own user too: the URL alone would connect at pgjdbc's sslmode=prefer.
+				Map<String, Object> seen = JdbcClient.create(this.topology.postgres().adminDataSource(database))
+					.sql("SELECT application_name, server_port, role_name, tls FROM sql_init_seen")
+					.query()
+					.singleRow();
+				assertThat(seen).containsEntry("application_name", "neon-direct")
+					.containsEntry("server_port", this.topology.postgres().port())
+					.containsEntry("role_name", NeonTestTopology.MIGRATOR)
+					.containsEntry("tls", true);
+				assertThat(context.getBean(NeonDataSources.DIRECT_BEAN_NAME, NeonHikariDataSource.class).getUsername())
+					.isEqualTo(NeonTestTopology.APP_USER);
+			});
+	}
+
+	@Test
 	void withoutScriptsNothingConnects() {
 		String database = this.topology.createDatabase();
 		NeonTopologyContexts.runner(this.topology, database)
