@@ -11,7 +11,7 @@ import io.micrometer.common.KeyValues;
  * The default {@link NeonQueryObservationConvention}: observation {@value #NAME} (with Spring Boot's metrics, a
  * timer of that name and a long task timer {@code neon.queries.active}), tagged {@code pool} and
  * {@code outcome}; spans named after the statement's first keyword ({@code SELECT}, {@code INSERT}...) carry
- * the statement text as {@code db.query.text}.
+ * the statement text, without its literals, as {@code db.query.text}.
  */
 public class DefaultNeonQueryObservationConvention implements NeonQueryObservationConvention {
 
@@ -55,12 +55,13 @@ public class DefaultNeonQueryObservationConvention implements NeonQueryObservati
 		return (context.getError() != null) ? keyValues[2] : keyValues[1];
 	}
 
-	/** {@code db.query.text}: the statement as written (placeholders, never bind values). */
+	/**
+	 * {@code db.query.text}: the statement as written, its literals replaced by {@code ?} ({@link SqlText}; bind
+	 * values are never in it).
+	 */
 	@Override
 	public KeyValues getHighCardinalityKeyValues(NeonQueryObservationContext context) {
-		String sql = context.getSql();
-		String text = (sql.length() > MAX_QUERY_TEXT_LENGTH) ? sql.substring(0, MAX_QUERY_TEXT_LENGTH) + "…" : sql;
-		return KeyValues.of("db.query.text", text);
+		return KeyValues.of("db.query.text", SqlText.forDisplay(context.getSql(), MAX_QUERY_TEXT_LENGTH));
 	}
 
 	/**

@@ -4,7 +4,8 @@ import io.micrometer.observation.Observation;
 
 /**
  * What an observation of one statement execution through a Neon pool knows: the pool and the statement text
- * as the application wrote it (placeholders, never bind values).
+ * as the application wrote it (placeholders, never bind values, but any literal written into it: the default
+ * convention's {@code db.query.text} replaces those).
  */
 public class NeonQueryObservationContext extends Observation.Context {
 
@@ -29,7 +30,7 @@ public class NeonQueryObservationContext extends Observation.Context {
 		return this.poolName;
 	}
 
-	/** The statement text as written: placeholders, never bind values. */
+	/** The statement text as written: placeholders, never bind values; literals as written. */
 	public String getSql() {
 		return this.sql;
 	}

@@ -10,7 +10,8 @@ public interface QueryListener {
 
 	/**
 	 * @param poolName the pool the statement ran on
-	 * @param sql the statement text as the application wrote it: placeholders, never bind values; for
+	 * @param sql the statement text as the application wrote it: placeholders, never bind values, literals as
+	 * written (show it through the slow-query log's rule, not as it is); for
 	 * {@code executeBatch} on a plain {@code Statement}, {@code "(batch)"}
 	 * @param nanos how long it took
 	 * @param failed whether it threw
@@ -19,7 +20,8 @@ public interface QueryListener {
 
 	/**
 	 * A listener that logs statements slower than the threshold at WARN: the pool, the time and the statement
-	 * text as written (placeholders, never bind values), cut at 500 characters ({@code neon.slow-query-threshold}).
+	 * text as written with its literals replaced by {@code ?} (bind values are never in it), cut at 500 characters
+	 * ({@code neon.slow-query-threshold}).
 	 */
 	static QueryListener slowQueryLog(Duration threshold) {
 		return new SlowQueryLog(threshold);

@@ -7,7 +7,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Logs statements slower than {@code neon.slow-query-threshold} at WARN: the pool, the time and the statement
- * text as written (placeholders, never bind values), cut at 500 characters.
+ * text as written with its literals replaced by {@code ?} ({@link SqlText}; bind values are never in it), cut at
+ * 500 characters.
  */
 final class SlowQueryLog implements QueryListener {
 
@@ -24,7 +25,7 @@ final class SlowQueryLog implements QueryListener {
 	@Override
 	public void onQuery(String poolName, String sql, long nanos, boolean failed) {
 		if (nanos >= this.thresholdNanos && logger.isWarnEnabled()) {
-			String text = (sql.length() > MAX_SQL_LENGTH) ? sql.substring(0, MAX_SQL_LENGTH) + "…" : sql;
+			String text = SqlText.forDisplay(sql, MAX_SQL_LENGTH);
 			logger.warn("Slow query on " + poolName + ": " + (nanos / 1_000_000) + " ms (threshold "
 					+ (this.thresholdNanos / 1_000_000) + " ms)" + (failed ? ", failed" : "") + ": " + text);
 		}

@@ -52,8 +52,8 @@ public class NeonProperties {
 	private @Nullable String password;
 
 	/**
-	 * Statements on either pool slower than this are logged at WARN with their text (placeholders, never bind
-	 * values). Unset: no slow-query log.
+	 * Statements on either pool slower than this are logged at WARN with their text (literals replaced by ?, bind
+	 * values never in it). Unset: no slow-query log.
 	 */
 	private @Nullable Duration slowQueryThreshold;
 

@@ -1,0 +1,192 @@
+package dev.neonstarter.query;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A statement's text as the slow-query log and the {@code db.query.text} span attribute show it: every literal
+ * (a quoted string, an escape, bit or hex string, a dollar-quoted string, a number) replaced by {@code ?}, so that
+ * values written into the SQL (a password in {@code ALTER ROLE}, an e-mail in a hand-built query) never leave the
+ * application, as OpenTelemetry's conventions ask of query text; placeholders ({@code ?}, {@code $1}), identifiers
+ * (quoted ones too, digits and all), keywords and comments stay as written. Then cut at a length.
+ */
+final class SqlText {
+
+	/** Texts already made safe, by statement: most statements are prepared ones, whose text repeats. */
+	private static final Map<String, String> safe = new ConcurrentHashMap<>();
+
+	/** How many texts {@link #safe} keeps: statements with literals in them are often all different. */
+	private static final int CACHED = 1024;
+
+	private SqlText() {
+	}
+
+	/** {@link #withoutLiterals}, cut at {@code maxLength} characters (with an ellipsis after). */
+	static String forDisplay(String sql, int maxLength) {
+		String text = safe.get(sql);
+		if (text == null) {
+			text = withoutLiterals(sql);
+			if (safe.size() < CACHED) {
+				safe.put(sql, text);
+			}
+		}
+		return (text.length() > maxLength) ? text.substring(0, maxLength) + "…" : text;
+	}
+
+	/** The statement with each literal replaced by {@code ?}; the same instance when it has none. */
+	static String withoutLiterals(String sql) {
+		StringBuilder out = null;
+		int copied = 0;
+		int length = sql.length();
+		int i = 0;
+		while (i < length) {
+			char c = sql.charAt(i);
+			int end;
+			if (c == '\'') {
+				end = endOfString(sql, i, escapeString(sql, i));
+			}
+			else if (c == '$' && dollarTagEnd(sql, i) > 0) {
+				int tagEnd = dollarTagEnd(sql, i);
+				int close = sql.indexOf(sql.substring(i, tagEnd), tagEnd);
+				end = (close < 0) ? length : close + (tagEnd - i);
+			}
+			else if (isDigit(c) || (c == '.' && i + 1 < length && isDigit(sql.charAt(i + 1)))) {
+				end = endOfNumber(sql, i);
+			}
+			else {
+				i = skip(sql, i);
+				continue;
+			}
+			if (out == null) {
+				out = new StringBuilder(length);
+			}
+			out.append(sql, copied, i).append('?');
+			copied = end;
+			i = end;
+		}
+		if (out == null) {
+			return sql;
+		}
+		return out.append(sql, copied, length).toString();
+	}
+
+	/** Past what is not a literal at {@code i}: an identifier, a quoted identifier, a comment, a parameter. */
+	private static int skip(String sql, int i) {
+		int length = sql.length();
+		char c = sql.charAt(i);
+		if (isIdentifierStart(c)) {
+			int end = i + 1;
+			while (end < length && isIdentifierPart(sql.charAt(end))) {
+				end++;
+			}
+			return end;
+		}
+		if (c == '"') {
+			int end = i + 1;
+			while (end < length) {
+				if (sql.charAt(end) == '"') {
+					if (end + 1 < length && sql.charAt(end + 1) == '"') {
+						end += 2;
+						continue;
+					}
+					return end + 1;
+				}
+				end++;
+			}
+			return length;
+		}
+		if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+			int end = sql.indexOf('\n', i);
+			return (end < 0) ? length : end;
+		}
+		if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+			int end = sql.indexOf("*/", i + 2);
+			return (end < 0) ? length : end + 2;
+		}
+		if (c == '$') {
+			// A positional parameter: $1.
+			int end = i + 1;
+			while (end < length && isDigit(sql.charAt(end))) {
+				end++;
+			}
+			return end;
+		}
+		return i + 1;
+	}
+
+	/** Whether the string at {@code quote} is an escape string ({@code E'...'}), where a backslash escapes. */
+	private static boolean escapeString(String sql, int quote) {
+		if (quote == 0 || Character.toLowerCase(sql.charAt(quote - 1)) != 'e') {
+			return false;
+		}
+		return quote == 1 || !isIdentifierPart(sql.charAt(quote - 2));
+	}
+
+	/** Past the closing quote of the string that starts at {@code quote} ({@code ''} is a quote inside it). */
+	private static int endOfString(String sql, int quote, boolean backslashEscapes) {
+		int length = sql.length();
+		int i = quote + 1;
+		while (i < length) {
+			char c = sql.charAt(i);
+			if (backslashEscapes && c == '\\') {
+				i += 2;
+				continue;
+			}
+			if (c == '\'') {
+				if (i + 1 < length && sql.charAt(i + 1) == '\'') {
+					i += 2;
+					continue;
+				}
+				return i + 1;
+			}
+			i++;
+		}
+		return length;
+	}
+
+	/** Past the opening tag when a dollar quote ({@code $$} or {@code $tag$}) starts at {@code i}, else -1. */
+	private static int dollarTagEnd(String sql, int i) {
+		int length = sql.length();
+		int end = i + 1;
+		if (end < length && isIdentifierStart(sql.charAt(end))) {
+			end++;
+			while (end < length && isIdentifierPart(sql.charAt(end)) && sql.charAt(end) != '$') {
+				end++;
+			}
+		}
+		return (end < length && sql.charAt(end) == '$') ? end + 1 : -1;
+	}
+
+	/** Past a number (digits, a fraction, an exponent, and any letters or digits run into it, as in 0x1F). */
+	private static int endOfNumber(String sql, int i) {
+		int length = sql.length();
+		int end = i;
+		while (end < length) {
+			char c = sql.charAt(end);
+			if (isIdentifierPart(c) || c == '.') {
+				end++;
+			}
+			else if ((c == '+' || c == '-') && Character.toLowerCase(sql.charAt(end - 1)) == 'e'
+					&& isDigit(sql.charAt(i))) {
+				end++;
+			}
+			else {
+				break;
+			}
+		}
+		return end;
+	}
+
+	private static boolean isDigit(char c) {
+		return c >= '0' && c <= '9';
+	}
+
+	private static boolean isIdentifierStart(char c) {
+		return Character.isLetter(c) || c == '_';
+	}
+
+	private static boolean isIdentifierPart(char c) {
+		return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+	}
+
+}
