@@ -1,6 +1,6 @@
 package dev.neonstarter.query;
 
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,10 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SqlText {
 
-	/** Texts already made safe, by statement: most statements are prepared ones, whose text repeats. */
-	private static final Map<String, String> safe = new ConcurrentHashMap<>();
+	/**
+	 * Statements seen without a literal, shown as they are: most statements are prepared ones, whose text repeats.
+	 * One with literals is not kept (it may hold a secret, and such statements are often all different).
+	 */
+	private static final Set<String> withoutLiterals = ConcurrentHashMap.newKeySet();
 
-	/** How many texts {@link #safe} keeps: statements with literals in them are often all different. */
+	/** How many statements {@link #withoutLiterals} keeps. */
 	private static final int CACHED = 1024;
 
 	private SqlText() {
@@ -23,11 +26,11 @@ final class SqlText {
 
 	/** {@link #withoutLiterals}, cut at {@code maxLength} characters (with an ellipsis after). */
 	static String forDisplay(String sql, int maxLength) {
-		String text = safe.get(sql);
-		if (text == null) {
+		String text = sql;
+		if (!withoutLiterals.contains(sql)) {
 			text = withoutLiterals(sql);
-			if (safe.size() < CACHED) {
-				safe.put(sql, text);
+			if (text == sql && withoutLiterals.size() < CACHED) {
+				withoutLiterals.add(sql);
 			}
 		}
 		return (text.length() > maxLength) ? text.substring(0, maxLength) + "…" : text;
