@@ -137,7 +137,7 @@ public class NeonHikariDataSource extends HikariDataSource {
 			current.acquired(System.nanoTime() - start);
 		}
 		this.activity.success((this.activity.serverVersion() == null) ? connection.getMetaData().getDatabaseProductVersion() : null);
-		return this.queries.instrument(connection, getPoolName(), monitor);
+		return this.queries.instrument(connection, getPoolName(), monitor, this.endpoint.throughPooler());
 	}
 
 	private Connection borrow(long maxWaitMillis) throws SQLException {

@@ -44,11 +44,21 @@ public final class QueryInstrumentation {
 	 * are timed, observed and watched.
 	 */
 	public Connection instrument(Connection connection, String poolName, StatementWatch watch) {
+		return instrument(connection, poolName, watch, false);
+	}
+
+	/**
+	 * As {@link #instrument(Connection, String, StatementWatch)}, and through a pooler in transaction mode also
+	 * one whose transaction isolation level is sent inside each transaction instead of for the session (see
+	 * {@link PoolerIsolation}): always wrapped then.
+	 */
+	public Connection instrument(Connection connection, String poolName, StatementWatch watch, boolean throughPooler) {
 		QueryObservations current = this.observations;
-		if (this.listeners.isEmpty() && current == null && !watch.watchesStatements()) {
+		if (this.listeners.isEmpty() && current == null && !watch.watchesStatements() && !throughPooler) {
 			return connection;
 		}
-		return QueryTiming.wrap(connection, poolName, this.listeners, current, watch);
+		return QueryTiming.wrap(connection, poolName, this.listeners, current, watch,
+				throughPooler ? new PoolerIsolation(connection) : null);
 	}
 
 }

@@ -18,10 +18,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps connections so that statement executions are observed (Micrometer Observation) and timed and reported
- * to {@link QueryListener}s, and seen by the endpoint monitor's stall watch while they wait. Only used when a
- * pool is observed, has a listener (the slow-query log, the breaker, metrics without an observation registry)
- * or watches for stalled statements ({@code neon.monitor.stall-timeout} above 0): otherwise connections are
- * handed out as HikariCP makes them.
+ * to {@link QueryListener}s, and seen by the endpoint monitor's stall watch while they wait; through a pooler in
+ * transaction mode, connections also keep their transaction isolation level to send it inside each transaction
+ * ({@link PoolerIsolation}). Only used when a pool is observed, has a listener (the slow-query log, the breaker,
+ * metrics without an observation registry), watches for stalled statements ({@code neon.monitor.stall-timeout}
+ * above 0) or is through a pooler: otherwise connections are handed out as HikariCP makes them.
  */
 final class QueryTiming {
 
@@ -75,9 +76,9 @@ final class QueryTiming {
 	 * @param observations how to observe statements, or {@code null} not to
 	 */
 	static Connection wrap(Connection connection, String poolName, List<QueryListener> listeners,
-			@Nullable QueryObservations observations, StatementWatch monitor) {
+			@Nullable QueryObservations observations, StatementWatch monitor, @Nullable PoolerIsolation isolation) {
 		return (Connection) proxy(CONNECTION, Connection.class,
-				new ConnectionHandler(connection, poolName, listeners, observations, monitor));
+				new ConnectionHandler(connection, poolName, listeners, observations, monitor, isolation));
 	}
 
 	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -90,7 +91,8 @@ final class QueryTiming {
 	}
 
 	private record ConnectionHandler(Connection target, String poolName, List<QueryListener> listeners,
-			QueryObservations observations, StatementWatch monitor) implements InvocationHandler {
+			QueryObservations observations, StatementWatch monitor,
+			@Nullable PoolerIsolation isolation) implements InvocationHandler {
 
 		@Override
 		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
@@ -101,11 +103,32 @@ final class QueryTiming {
 					return name.equals("unwrap") ? proxy : true;
 				}
 			}
+			PoolerIsolation isolation = this.isolation;
+			if (isolation != null) {
+				switch (name) {
+					case "setTransactionIsolation" -> {
+						isolation.request((Integer) args[0]);
+						return null;
+					}
+					case "getTransactionIsolation" -> {
+						if (isolation.requested() != -1) {
+							return isolation.requested();
+						}
+					}
+					case "setSavepoint" -> isolation.beforeStatement();
+					default -> {
+					}
+				}
+			}
 			Object result = QueryTiming.invoke(this.target, method, args);
+			if (isolation != null && (name.equals("commit") || (name.equals("rollback") && args == null)
+					|| (name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0])))) {
+				isolation.transactionEnded();
+			}
 			if (result instanceof Statement statement) {
 				String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : null;
 				StatementHandler handler = new StatementHandler(statement, (Connection) proxy, sql, this.poolName,
-						this.listeners, this.observations, this.monitor);
+						this.listeners, this.observations, this.monitor, isolation);
 				if (result instanceof CallableStatement) {
 					return proxy(CALLABLE_STATEMENT, CallableStatement.class, handler);
 				}
@@ -118,8 +141,8 @@ final class QueryTiming {
 	}
 
 	private record StatementHandler(Statement target, Connection connection, String preparedSql, String poolName,
-			List<QueryListener> listeners, QueryObservations observations,
-			StatementWatch monitor) implements InvocationHandler {
+			List<QueryListener> listeners, QueryObservations observations, StatementWatch monitor,
+			@Nullable PoolerIsolation isolation) implements InvocationHandler {
 
 		@Override
 		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
@@ -130,6 +153,9 @@ final class QueryTiming {
 			}
 			if (!name.startsWith("execute")) {
 				return QueryTiming.invoke(this.target, method, args);
+			}
+			if (this.isolation != null) {
+				this.isolation.beforeStatement();
 			}
 			String sql = (this.preparedSql != null) ? this.preparedSql
 					: (args != null && args.length > 0 && args[0] instanceof String text) ? text : "(batch)";

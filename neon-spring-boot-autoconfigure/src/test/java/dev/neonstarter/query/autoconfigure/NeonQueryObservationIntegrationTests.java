@@ -200,8 +200,12 @@ class NeonQueryObservationIntegrationTests {
 			.withPropertyValues("neon.monitor.stall-timeout=0")
 			.run((context) -> {
 				assertThat(pooled(context).queries().isObserved()).isFalse();
-				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				try (Connection connection = direct(context).getConnection()) {
 					assertThat(Proxy.isProxyClass(connection.getClass())).isFalse();
+				}
+				// Through the pooler connections are wrapped anyway, for their transaction isolation level.
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					assertThat(Proxy.isProxyClass(connection.getClass())).isTrue();
 				}
 			});
 	}
