@@ -14,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -95,6 +96,16 @@ public final class NeonDataSourceAutoConfiguration {
 	@Bean
 	static NeonStartupChecks neonStartupChecks(BeanFactory beanFactory) {
 		return new NeonStartupChecks(beanFactory);
+	}
+
+	/**
+	 * Keeps the pools eager under {@code spring.main.lazy-initialization}: created on first use, their startup
+	 * checks (TLS proof, pool limits) would run on the thread of the first request, which waits for them, and a
+	 * failing check would fail every request instead of startup.
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter eagerNeonDataSources() {
+		return LazyInitializationExcludeFilter.forBeanTypes(NeonHikariDataSource.class, NeonDataSources.class);
 	}
 
 	@Bean(name = NeonDataSources.POOLED_BEAN_NAME)

@@ -1,6 +1,7 @@
 package dev.neonstarter.jdbc.autoconfigure;
 
 import java.net.Socket;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -17,6 +18,7 @@ import dev.neonstarter.testsupport.UnconnectedSocketFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +26,8 @@ import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The startup TLS proof of the pooled DataSource runs while the direct DataSource's is made, not after it,
- * against PgBouncer and PostgreSQL with TLS ({@code NeonTlsIntegrationTests}: startup still fails when it fails).
+ * against PgBouncer and PostgreSQL with TLS ({@code NeonTlsIntegrationTests}: startup still fails when it fails),
+ * and at startup with lazy initialization too.
  */
 @RequiresPgBouncer
 class NeonStartupTlsProofIntegrationTests {
@@ -57,12 +60,36 @@ class NeonStartupTlsProofIntegrationTests {
 	}
 
 	@Test
-	void aPoolCreatedAfterStartupIsProvenBeforeItIsHandedOut() {
+	void withLazyInitializationThePoolsAreCreatedAndProvenAtStartup() {
 		NeonTopologyContexts.runner(this.topology, this.database)
 			.withInitializer((context) -> context
 				.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
+				// Nothing has asked for them: the refresh created and checked them, not a first request.
+				ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+				assertThat(beanFactory.containsSingleton("neonDataSources")).isTrue();
+				for (String name : List.of(NeonDataSources.POOLED_BEAN_NAME, NeonDataSources.DIRECT_BEAN_NAME)) {
+					assertThat(beanFactory.getSingleton(name)).as(name)
+						.isInstanceOfSatisfying(NeonHikariDataSource.class,
+								(pool) -> assertThat(pool.tlsStatus().verified()).isTrue());
+				}
+			});
+	}
+
+	@Test
+	void aPoolCreatedAfterStartupIsProvenBeforeItIsHandedOut() {
+		NeonTopologyContexts.runner(this.topology, this.database)
+			.withInitializer((context) -> {
+				// Lazy by their own definitions, as @Lazy makes beans: lazy initialization leaves them eager.
+				context.addBeanFactoryPostProcessor((beanFactory) -> List
+					.of(NeonDataSources.POOLED_BEAN_NAME, NeonDataSources.DIRECT_BEAN_NAME, "neonDataSources")
+					.forEach((name) -> beanFactory.getBeanDefinition(name).setLazyInit(true)));
+				context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor());
+			})
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBeanFactory().containsSingleton(NeonDataSources.POOLED_BEAN_NAME)).isFalse();
 				NeonHikariDataSource pooled = context.getBean(NeonDataSources.POOLED_BEAN_NAME,
 						NeonHikariDataSource.class);
 				assertThat(pooled.tlsStatus()).isNotNull();
