@@ -24,6 +24,13 @@ final class NeonUnusedDataSourceProperties {
 
 	private static final ConfigurationPropertyName HIKARI_NAME = ConfigurationPropertyName.of(HIKARI);
 
+	/** Spring Boot's other settings of the DataSource it would have made, and what takes their place. */
+	private static final String[][] OTHER_SETTINGS = {
+			{ "spring.datasource.name", "they are named by neon.pooled.hikari.pool-name and neon.direct.hikari.pool-name"
+					+ " (the pool tag of their hikaricp_* meters)" },
+			{ "spring.datasource.type", "they are HikariCP pools" },
+			{ "spring.datasource.connection-fetch", "they hand out a connection when one is asked for" } };
+
 	private static final Log logger = LogFactory.getLog(NeonUnusedDataSourceProperties.class);
 
 	private NeonUnusedDataSourceProperties() {
@@ -36,6 +43,11 @@ final class NeonUnusedDataSourceProperties {
 			logger.warn("spring.datasource.hikari.* is not used by the Neon pools: " + String.join(", ", names)
 					+ ". Set them as neon.pooled.hikari.* (the application's DataSource) or neon.direct.hikari.*"
 					+ " (migrations and session work), e.g. neon.pooled.hikari." + names.iterator().next());
+		}
+		for (String[] setting : OTHER_SETTINGS) {
+			if (environment.containsProperty(setting[0])) {
+				logger.warn(setting[0] + " is not used by the Neon pools: " + setting[1]);
+			}
 		}
 	}
 

@@ -30,6 +30,7 @@ import org.springframework.util.ClassUtils;
  * auto-configured DataSource);</li>
  * <li>{@code @AutoConfigureTestDatabase} with any {@code replace} but {@code NONE}: backs off entirely, so Spring
  * Boot's DataSource is the one replaced and nothing, Flyway included, reaches the configured URL;</li>
+ * <li>{@code spring.datasource.jndi-name}: backs off to Spring Boot's JNDI DataSource, with an INFO line;</li>
  * <li>a service connection ({@link NeonConnectionDetails} or Spring Boot's {@code JdbcConnectionDetails} bean),
  * {@code neon.url} or {@code DATABASE_URL}: created;</li>
  * <li>{@code spring.datasource.url} naming a Neon host: created, adopting it; naming any other database: backs
@@ -48,6 +49,9 @@ class OnNeonDataSourceCondition extends SpringBootCondition implements Configura
 	private static final String JDBC_CONNECTION_DETAILS = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";
 
 	private static final String OTHER_DATABASE = "spring.datasource.url names another database";
+
+	/** Spring Boot's JNDI DataSource, which comes before its pooled one as it comes before the starter's. */
+	private static final String JNDI_NAME = "spring.datasource.jndi-name";
 
 	private static final String EMBEDDED_DATABASE = "an embedded database is on the classpath and no URL is configured";
 
@@ -79,6 +83,11 @@ class OnNeonDataSourceCondition extends SpringBootCondition implements Configura
 			return ConditionOutcome.noMatch(message.because("@AutoConfigureTestDatabase replaces the application's"
 					+ " DataSource (replace=" + replace + "); use @AutoConfigureTestDatabase(replace = NONE) with"
 					+ " neon.embedded.replace=true for both Neon pools on an embedded PostgreSQL"));
+		}
+		if (environment.containsProperty(JNDI_NAME)) {
+			logOnce(environment, JNDI_NAME + " is set: the Neon starter backs off and Spring Boot's JNDI DataSource is"
+					+ " used. Remove it (and set neon.url or DATABASE_URL) to use Neon");
+			return ConditionOutcome.noMatch(message.because(JNDI_NAME + " is set"));
 		}
 		if (hasConnectionDetails(context)) {
 			return ConditionOutcome.match(message.foundExactly("a connection details bean"));

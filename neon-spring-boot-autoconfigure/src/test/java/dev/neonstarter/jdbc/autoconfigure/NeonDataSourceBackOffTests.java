@@ -110,6 +110,17 @@ class NeonDataSourceBackOffTests {
 	}
 
 	@Test
+	void backsOffForSpringBootsJndiDataSourceEvenWithANeonUrl(CapturedOutput output) {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(NeonDataSourceAutoConfiguration.class))
+			.withPropertyValues("neon.ssl.verify-on-startup=false", "neon.url=" + NEON_POOLED,
+					"spring.datasource.jndi-name=java:comp/env/jdbc/app")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(NeonConnectionDetails.class)
+				.doesNotHaveBean(DataSource.class));
+		assertThat(output).contains("spring.datasource.jndi-name is set: the Neon starter backs off");
+	}
+
+	@Test
 	void aNeonUrlAndAnotherSpringDatasourceUrlFailNamingBoth() {
 		this.runner
 			.withPropertyValues("neon.url=" + NEON_POOLED, "spring.datasource.url=jdbc:h2:mem:testdb;USER=sa;PASSWORD=h2-secret")

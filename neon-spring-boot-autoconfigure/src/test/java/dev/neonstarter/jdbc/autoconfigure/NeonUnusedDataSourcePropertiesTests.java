@@ -36,6 +36,20 @@ class NeonUnusedDataSourcePropertiesTests {
 	}
 
 	@Test
+	void springBootsOtherDataSourceSettingsAreNamed(CapturedOutput output) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("application",
+					Map.of("spring.datasource.name", "orders", "spring.datasource.connection-fetch", "lazy")));
+		NeonUnusedDataSourceProperties.warnIfSet(environment);
+		assertThat(output).contains("spring.datasource.name is not used by the Neon pools: they are named by"
+				+ " neon.pooled.hikari.pool-name")
+			.contains("spring.datasource.connection-fetch is not used by the Neon pools")
+			.doesNotContain("spring.datasource.type")
+			.doesNotContain("orders");
+	}
+
+	@Test
 	void nothingIsSaidWithoutThem(CapturedOutput output) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources()
