@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.neonstarter.connection.NeonConnectionFailures;
@@ -49,6 +50,8 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 	private volatile @Nullable CheckResult lastCheck;
 
 	private @Nullable Future<CheckResult> inFlight;
+
+	private final ReentrantLock checking = new ReentrantLock();
 
 	public NeonPoolHealthIndicator(NeonHikariDataSource dataSource, Settings properties) {
 		this.dataSource = dataSource;
@@ -139,7 +142,22 @@ public class NeonPoolHealthIndicator implements HealthIndicator {
 		return !result.at().plus(age).isAfter(Instant.now());
 	}
 
-	private synchronized CheckResult check() {
+	private CheckResult check() {
+		// A probe that arrives while another checks answers from what is known, rather than wait for that check
+		// (holding a monitor across it would also pin a virtual thread's carrier, JDK 21 to 23) or query again.
+		if (!this.checking.tryLock()) {
+			CheckResult last = this.lastCheck;
+			return (last != null) ? last : new CheckResult(Instant.now(), null);
+		}
+		try {
+			return checkNow();
+		}
+		finally {
+			this.checking.unlock();
+		}
+	}
+
+	private CheckResult checkNow() {
 		if (this.inFlight != null && !this.inFlight.isDone()) {
 			// A previous check is stuck (e.g. waiting for a connection): do not pile up threads behind it.
 			this.dataSource.activity().failure("the previous health check has not finished", null);

@@ -287,6 +287,32 @@ class NeonHealthIntegrationTests {
 		}
 	}
 
+	@Test
+	void aProbeDuringAnotherProbesCheckDoesNotWaitForIt() throws Exception {
+		try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			String url = "postgresql://app@127.0.0.1:" + blackHole.getLocalPort() + "/app?sslmode=disable";
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(
+						dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration.class,
+						HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+						NeonHealthContributorAutoConfiguration.class))
+				.withPropertyValues("neon.url=" + url, "neon.health.probe-mode=active", "neon.health.cache-ttl=0",
+						"neon.health.timeout=30s", "neon.pooled.hikari.connection-timeout=30000")
+				.run((context) -> {
+					HealthIndicator pooled = indicator(context, "pooled");
+					Thread first = new Thread(pooled::health, "first-probe");
+					first.start();
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> Thread.getAllStackTraces().keySet().stream()
+							.anyMatch((thread) -> thread.getName().equals("neon-health-neon-pooled")));
+					// The first probe's check waits on the black hole for up to 30 s; the second answers meanwhile.
+					assertThat(pooled.health()).isNotNull();
+					assertThat(first.isAlive()).isTrue();
+					first.interrupt();
+				});
+		}
+	}
+
 	private long checkQueriesOnServer() {
 		List<Long> calls = new ArrayList<>();
 		try (Connection connection = this.topology.postgres().adminDataSource("postgres").getConnection();
