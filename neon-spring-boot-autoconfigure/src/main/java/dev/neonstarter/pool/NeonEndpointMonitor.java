@@ -59,10 +59,16 @@ public final class NeonEndpointMonitor implements StatementWatch {
 
 	private static final int DONE = 3;
 
+	/** {@link #INTERRUPTED}, of a thread that had been interrupted already: its interrupt is not the monitor's. */
+	private static final int INTERRUPTED_ALREADY = 4;
+
 	/** What a waiter's slot holds while the monitor interrupts its thread, and once it has. */
 	private static final Object RELEASING = new Object();
 
 	private static final Object RELEASED = new Object();
+
+	/** {@link #RELEASED}, of a thread that had been interrupted already: its interrupt is not the monitor's. */
+	private static final Object RELEASED_INTERRUPTED = new Object();
 
 	/** Slots for callers waiting for a connection and for statements in flight (more fall back to a map). */
 	private static final int SLOTS = 256;
@@ -348,19 +354,26 @@ public final class NeonEndpointMonitor implements StatementWatch {
 			if (waiter == null || waiter.state.compareAndSet(WAITING, DONE)) {
 				return false;
 			}
-			while (waiter.state.get() != INTERRUPTED) {
+			int state;
+			while ((state = waiter.state.get()) != INTERRUPTED && state != INTERRUPTED_ALREADY) {
 				Thread.onSpinWait();
 			}
-			Thread.interrupted();
+			if (state == INTERRUPTED) {
+				Thread.interrupted();
+			}
 			return true;
 		}
 		if (this.waiting.replace(slot, thread, null)) {
 			return false;
 		}
-		while (this.waiting.get(slot) != RELEASED) {
+		Object released;
+		while ((released = this.waiting.get(slot)) != RELEASED && released != RELEASED_INTERRUPTED) {
 			Thread.onSpinWait();
 		}
-		Thread.interrupted();
+		// Only the monitor's own interrupt is cleared: one the caller had received is kept for it.
+		if (released == RELEASED) {
+			Thread.interrupted();
+		}
 		this.waiting.free(slot);
 		return true;
 	}
@@ -368,14 +381,16 @@ public final class NeonEndpointMonitor implements StatementWatch {
 	private void releaseWaiters() {
 		for (int slot = 0; slot < this.waiting.capacity(); slot++) {
 			if (this.waiting.get(slot) instanceof Thread thread && this.waiting.replace(slot, thread, RELEASING)) {
+				boolean already = thread.isInterrupted();
 				thread.interrupt();
-				this.waiting.set(slot, RELEASED);
+				this.waiting.set(slot, already ? RELEASED_INTERRUPTED : RELEASED);
 			}
 		}
 		for (Waiter waiter : this.overflowWaiters.values()) {
 			if (waiter.state.compareAndSet(WAITING, INTERRUPTING)) {
+				boolean already = waiter.thread.isInterrupted();
 				waiter.thread.interrupt();
-				waiter.state.set(INTERRUPTED);
+				waiter.state.set(already ? INTERRUPTED_ALREADY : INTERRUPTED);
 			}
 		}
 	}

@@ -120,6 +120,38 @@ class NeonEndpointMonitorTests {
 	}
 
 	@Test
+	void aCallerInterruptedBeforeTheReleaseKeepsItsOwnInterrupt() throws Exception {
+		NeonEndpointMonitor monitor = monitor();
+		monitor.setProbe((timeout, validate) -> {
+			throw refused();
+		});
+		CountDownLatch interrupted = new CountDownLatch(1);
+		AtomicBoolean releasedByMonitor = new AtomicBoolean();
+		AtomicBoolean released = new AtomicBoolean();
+		AtomicBoolean keptInterrupt = new AtomicBoolean();
+		Thread caller = new Thread(() -> {
+			int token = monitor.enter();
+			// Its request is cancelled (an interrupt of its own) just as the endpoint goes down: HikariCP has
+			// restored the flag and the caller is on its way out when the monitor releases it.
+			Thread.currentThread().interrupt();
+			interrupted.countDown();
+			while (!releasedByMonitor.get()) {
+				Thread.onSpinWait();
+			}
+			released.set(monitor.exit(token));
+			keptInterrupt.set(Thread.currentThread().isInterrupted());
+		});
+		caller.start();
+		assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+		monitor.connectFailed(refused());
+		releasedByMonitor.set(true);
+		caller.join(TimeUnit.SECONDS.toMillis(10));
+		assertThat(released).isTrue();
+		assertThat(keptInterrupt).isTrue();
+		monitor.close();
+	}
+
+	@Test
 	void everyWaitingCallerIsReleasedWhenTheEndpointGoesDownMoreThanItHasSlotsFor() throws Exception {
 		NeonEndpointMonitor monitor = monitor();
 		monitor.setProbe((timeout, validate) -> {
