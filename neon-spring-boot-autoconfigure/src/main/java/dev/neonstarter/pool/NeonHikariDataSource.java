@@ -155,18 +155,47 @@ public class NeonHikariDataSource extends HikariDataSource {
 	 * caller uses it, so idle-timeout closes it as usual.
 	 */
 	private synchronized Connection start() throws SQLException {
+		boolean starting = getHikariPoolMXBean() == null;
+		Connection connection;
 		if (this.started || getMinimumIdle() != 0 || isClosed()) {
 			this.started = true;
-			return super.getConnection();
+			connection = super.getConnection();
 		}
-		setMinimumIdle(1);
+		else {
+			setMinimumIdle(1);
+			try {
+				connection = super.getConnection();
+				this.started = true;
+			}
+			finally {
+				setMinimumIdle(0);
+			}
+		}
+		if (starting && isClosed()) {
+			// Closed while HikariCP built the pool (a failed startup closes it while its TLS proof connects on
+			// a thread of its own): HikariCP's close() found no pool to shut down, and this one would live on
+			// behind a closed DataSource, its housekeeper, its connection and its meters.
+			shutDown(connection);
+			throw new SQLException("The Neon pool " + getPoolName() + " was closed while it started");
+		}
+		return connection;
+	}
+
+	private void shutDown(Connection connection) {
 		try {
-			Connection connection = super.getConnection();
-			this.started = true;
-			return connection;
+			connection.close();
 		}
-		finally {
-			setMinimumIdle(0);
+		catch (SQLException ex) {
+			// The pool's shutdown closes it anyway.
+		}
+		// When close() saw the pool too, it shuts it down: skipped here once it has begun, harmless if both do.
+		if (getHikariPoolMXBean() instanceof HikariPool pool && pool.poolState != HikariPool.POOL_SHUTDOWN) {
+			try {
+				pool.shutdown();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.neonstarter.jdbc.autoconfigure;
 
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -8,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonHikariDataSource;
@@ -20,14 +23,19 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The startup TLS proof of the pooled DataSource runs while the direct DataSource's is made, not after it,
  * against PgBouncer and PostgreSQL with TLS ({@code NeonTlsIntegrationTests}: startup still fails when it fails),
- * and at startup with lazy initialization too.
+ * at startup with lazy initialization too, and when startup fails while the proof is still starting its pool,
+ * the pool is shut down once started.
  */
 @RequiresPgBouncer
 class NeonStartupTlsProofIntegrationTests {
@@ -94,6 +102,95 @@ class NeonStartupTlsProofIntegrationTests {
 						NeonHikariDataSource.class);
 				assertThat(pooled.tlsStatus()).isNotNull();
 			});
+	}
+
+	@Test
+	void aPoolStillStartingWhenStartupFailsIsShutDownOnceItHasStarted() throws InterruptedException {
+		HeldSocketFactory.reset();
+		// The pooled pool on PostgreSQL itself (not PgBouncer), so the server shows its connection.
+		NeonTopologyContexts.runner(this.topology, this.database)
+			.withPropertyValues("neon.url=" + this.topology.directUrl(this.database, ""),
+					"neon.pooled.hikari.pool-name=" + HeldSocketFactory.POOL,
+					"neon.pooled.hikari.data-source-properties.socketFactory=" + HeldSocketFactory.class.getName())
+			.withUserConfiguration(FailingAfterThePool.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(HeldSocketFactory.askedBeforeTheFailure).isTrue();
+			});
+		// The context closed the pool while its TLS proof was still connecting; now the connection is made.
+		HeldSocketFactory.held.countDown();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().equals("neon-tls-check-" + HeldSocketFactory.POOL)) {
+				thread.join(10_000);
+			}
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(Thread.getAllStackTraces().keySet()).map(Thread::getName)
+				.noneMatch((name) -> name.contains(HeldSocketFactory.POOL));
+			assertThat(new JdbcTemplate(this.topology.postgres().adminDataSource(this.database)).queryForObject(
+					"SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", Integer.class,
+					HeldSocketFactory.POOL))
+				.isZero();
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingAfterThePool {
+
+		@Bean
+		Object failingAfterThePool(DataSource dataSource) {
+			// Fails once the pool's TLS proof is connecting on its own thread, as a later bean would.
+			HeldSocketFactory.askedBeforeTheFailure = HeldSocketFactory.await(HeldSocketFactory.asked);
+			throw new IllegalStateException("A bean created after the pooled DataSource failed");
+		}
+
+	}
+
+	/**
+	 * Holds the first socket of the pool {@link #POOL} until {@link #held} is counted down (10 s at most), and
+	 * says through {@link #asked} that it was asked for.
+	 */
+	public static class HeldSocketFactory extends UnconnectedSocketFactory {
+
+		static final String POOL = "neon-pooled-held";
+
+		static volatile CountDownLatch asked = new CountDownLatch(1);
+
+		static volatile CountDownLatch held = new CountDownLatch(1);
+
+		static volatile boolean askedBeforeTheFailure;
+
+		private final String pool;
+
+		public HeldSocketFactory(Properties properties) {
+			this.pool = properties.getProperty("ApplicationName");
+		}
+
+		static void reset() {
+			asked = new CountDownLatch(1);
+			held = new CountDownLatch(1);
+			askedBeforeTheFailure = false;
+		}
+
+		static boolean await(CountDownLatch latch) {
+			try {
+				return latch.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+
+		@Override
+		public Socket createSocket() {
+			if (POOL.equals(this.pool) && asked.getCount() > 0) {
+				asked.countDown();
+				await(held);
+			}
+			return new Socket();
+		}
+
 	}
 
 	/**
