@@ -22,6 +22,12 @@ public interface ConnectionGuard {
 	/** Obtaining a connection failed, or a connection failed in use (then {@code nanos} is 0). */
 	void failed(long nanos, SQLException failure);
 
+	/**
+	 * The caller gave up waiting for a connection (it was interrupted): nothing was learned about the database,
+	 * so there is no outcome, only what {@link #beforeAcquire()} granted to give back.
+	 */
+	void released();
+
 	/** A short description of the guard's state for health details (e.g. a breaker's state), or {@code null}. */
 	default @Nullable String state() {
 		return null;

@@ -118,12 +118,19 @@ public class NeonHikariDataSource extends HikariDataSource {
 				throw unavailable;
 			}
 			// A caller interrupted while it waited (its request cancelled, a health check that timed out) learned
-			// nothing about the endpoint: its "interrupted" is not the pool's last failure.
-			if (!Thread.currentThread().isInterrupted()) {
+			// nothing about the endpoint: its "interrupted" is not the pool's last failure, nor an outcome for the
+			// guard (a breaker does not record it, having no SQLState, and would count it as a success).
+			boolean interrupted = Thread.currentThread().isInterrupted();
+			if (!interrupted) {
 				this.activity.failure(NeonConnectionFailures.describe(ex), ex);
 			}
 			if (current != null) {
-				current.failed(System.nanoTime() - start, ex);
+				if (interrupted) {
+					current.released();
+				}
+				else {
+					current.failed(System.nanoTime() - start, ex);
+				}
 			}
 			// A refused login is reported with the pool, host and user (HikariCP's own timeouts stay as they are).
 			if (NeonConnectionFailures.isAuthenticationFailure(ex) && !(ex instanceof SQLTransientException)) {

@@ -16,7 +16,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * What the breaker records: failures to obtain a connection, connection-class failures of statements, and
  * successful statements. Not successful acquisitions: behind PgBouncer a connection is obtained even while
  * PostgreSQL is down (PgBouncer authenticates clients itself), so counting them would dilute the failure
- * rate of an outage by half.
+ * rate of an outage by half. Nor callers interrupted while they wait for a connection, which give their
+ * permission back.
  */
 public final class CircuitBreakerConnectionGuard implements ConnectionGuard, QueryListener {
 
@@ -61,6 +62,12 @@ public final class CircuitBreakerConnectionGuard implements ConnectionGuard, Que
 	@Override
 	public void failed(long nanos, SQLException failure) {
 		this.breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+	}
+
+	@Override
+	public void released() {
+		// Neither a success nor a failure: a half-open breaker's trial call goes to a caller that tries.
+		this.breaker.releasePermission();
 	}
 
 }

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -188,6 +191,57 @@ class NeonResilienceIntegrationTests {
 			// The first attempt's insert was rolled back with its transaction.
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM retried", Integer.class)).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void anInterruptedWaitForAConnectionIsNeitherASuccessNorAFailure() {
+		runner().withPropertyValues("neon.pooled.hikari.maximum-pool-size=1").run((context) -> {
+			NeonHikariDataSource pooled = context.getBean(NeonHikariDataSource.class);
+			CircuitBreaker breaker = context.getBean("neonCircuitBreaker", CircuitBreaker.class);
+			try (Connection held = pooled.getConnection()) {
+				interruptWaiters(pooled, 5);
+				assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isZero();
+				assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+				// Interrupted trial calls of a half-open breaker (3 permitted) close it no more: nothing reached
+				// the database.
+				breaker.transitionToOpenState();
+				breaker.transitionToHalfOpenState();
+				interruptWaiters(pooled, 3);
+				assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+				assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isZero();
+			}
+			// Their permissions were given back: a caller that reaches the database makes a trial call.
+			useConnection(pooled);
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+			assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isOne();
+		});
+	}
+
+	/** Starts callers that wait for the pool's only connection, held by the test, and interrupts them. */
+	private static void interruptWaiters(NeonHikariDataSource pooled, int count) throws InterruptedException {
+		List<Thread> waiters = new ArrayList<>();
+		List<SQLException> failures = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < count; i++) {
+			Thread waiter = new Thread(() -> {
+				try {
+					pooled.getConnection().close();
+				}
+				catch (SQLException ex) {
+					failures.add(ex);
+				}
+			});
+			waiter.start();
+			waiters.add(waiter);
+		}
+		await().atMost(Duration.ofSeconds(4))
+			.until(() -> pooled.getHikariPoolMXBean().getThreadsAwaitingConnection() == count);
+		waiters.forEach(Thread::interrupt);
+		for (Thread waiter : waiters) {
+			waiter.join(10_000);
+		}
+		assertThat(failures).hasSize(count)
+			.extracting(SQLException::getMessage)
+			.allSatisfy((message) -> assertThat(message).contains("Interrupted during connection acquisition"));
 	}
 
 	private static void useConnection(DataSource dataSource) throws SQLException {
