@@ -35,10 +35,22 @@ class NeonEmbeddedPostgresConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	EmbeddedPostgres neonEmbeddedPostgres() throws IOException {
-		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-			// Neon's defaults that matter to applications: UTC and UTF-8.
-			.setServerConfig("timezone", "UTC")
-			.start();
+		// start() registers a shutdown hook that close() leaves registered until the JVM exits, and the hook's
+		// thread takes this thread's context class loader: the application's, under DevTools a restart's, kept
+		// for good by every context that started one. It gets the loader of EmbeddedPostgres instead.
+		Thread thread = Thread.currentThread();
+		ClassLoader contextClassLoader = thread.getContextClassLoader();
+		EmbeddedPostgres postgres;
+		thread.setContextClassLoader(EmbeddedPostgres.class.getClassLoader());
+		try {
+			postgres = EmbeddedPostgres.builder()
+				// Neon's defaults that matter to applications: UTC and UTF-8.
+				.setServerConfig("timezone", "UTC")
+				.start();
+		}
+		finally {
+			thread.setContextClassLoader(contextClassLoader);
+		}
 		logger.info("Started an embedded PostgreSQL on localhost:" + postgres.getPort() + " for both Neon"
 				+ " DataSources (data is deleted at shutdown)");
 		return postgres;
