@@ -24,9 +24,11 @@ public interface ConnectionGuard {
 
 	/**
 	 * The caller gave up waiting for a connection (it was interrupted): nothing was learned about the database,
-	 * so there is no outcome, only what {@link #beforeAcquire()} granted to give back.
+	 * so there is no outcome, only what {@link #beforeAcquire()} granted to give back (a guard that grants
+	 * nothing does nothing).
 	 */
-	void released();
+	default void released() {
+	}
 
 	/** A short description of the guard's state for health details (e.g. a breaker's state), or {@code null}. */
 	default @Nullable String state() {
