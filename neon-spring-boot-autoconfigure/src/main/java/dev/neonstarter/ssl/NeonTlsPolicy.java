@@ -2,6 +2,7 @@ package dev.neonstarter.ssl;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 
 import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
@@ -86,6 +87,66 @@ public final class NeonTlsPolicy {
 		}
 		boolean upgraded = configuredMode == null && connection.isNeonHost() && fromUrl != mode;
 		return new Decision(result, fromUrl, mode, upgraded);
+	}
+
+	/**
+	 * The TLS settings a pool ends up with once {@code neon.*.hikari.*} is bound ({@code jdbc-url},
+	 * {@code data-source-properties}), read as pgjdbc reads them: the URL's parameters first, the driver
+	 * properties for the rest. The rules of {@link #apply} hold for them too, so that what the startup check, the
+	 * log, the health and {@code neon.tls.verified} report is what the driver does: a {@code NonValidatingFactory}
+	 * in the driver properties is replaced by the decided factory (in a bound URL it is refused); for a Neon host,
+	 * an sslmode below the decided one and an {@code sslhostnameverifier} at verify-full (it replaces the host name
+	 * check) are refused, {@code neon.ssl.mode} being the way to ask for a weaker mode.
+	 * @param decided what {@link #apply} decided for the connection string
+	 * @param boundUrl the bound {@code jdbc-url}, parsed, when it replaced the starter's, else {@code null}
+	 * @param driverProperties the pool's driver properties, changed where a factory is replaced
+	 * @param source the pool's {@code neon.*.hikari} prefix, for messages
+	 * @return the decision for what the pool now uses ({@code decided} when nothing changed)
+	 */
+	public static Decision bound(Decision decided, @Nullable NeonConnectionString boundUrl, Properties driverProperties,
+			String source) {
+		NeonConnectionString connection = (boundUrl != null) ? boundUrl : decided.connection();
+		NeonSslMode mode = NeonSslMode.of(setting(boundUrl, driverProperties, "sslmode"));
+		NeonSslMode required = decided.mode();
+		if (connection.isNeonHost() && required != null && (mode == null || mode.compareTo(required) < 0)) {
+			throw new InvalidNeonConnectionStringException("sslmode=" + ((mode != null) ? mode.value() : "prefer")
+					+ " for the Neon host " + connection.host() + " is below the " + required.value()
+					+ " the starter uses; set neon.ssl.mode=" + ((mode != null) ? mode.value() : "prefer")
+					+ " to ask for it", source);
+		}
+		if (mode != null && mode.verifiesCertificate()
+				&& NON_VALIDATING_FACTORY.equals(setting(boundUrl, driverProperties, "sslfactory"))) {
+			if (boundUrl != null && NON_VALIDATING_FACTORY.equals(boundUrl.parameter("sslfactory"))) {
+				throw new InvalidNeonConnectionStringException("sslfactory=" + NON_VALIDATING_FACTORY
+						+ " trusts any certificate, so sslmode=" + mode.value() + " would verify nothing; remove it",
+						source + ".jdbc-url");
+			}
+			String factory = decided.connection().parameter("sslfactory");
+			if (factory != null && !NON_VALIDATING_FACTORY.equals(factory)) {
+				driverProperties.setProperty("sslfactory", factory);
+			}
+			else {
+				driverProperties.remove("sslfactory");
+				if (setting(boundUrl, driverProperties, "sslrootcert") == null) {
+					driverProperties.setProperty("sslfactory", JDK_TRUST_STORE_FACTORY);
+				}
+			}
+		}
+		if (connection.isNeonHost() && mode == NeonSslMode.VERIFY_FULL
+				&& setting(boundUrl, driverProperties, "sslhostnameverifier") != null) {
+			throw new InvalidNeonConnectionStringException("sslhostnameverifier replaces pgjdbc's check of the host name,"
+					+ " so verify-full would not verify that " + connection.host() + " is the host its certificate"
+					+ " names; remove it (neon.ssl.mode=verify-ca asks for the certificate chain alone)", source);
+		}
+		return (mode == decided.mode() && connection == decided.connection()) ? decided
+				: new Decision(connection, decided.modeInUrl(), mode, decided.upgraded());
+	}
+
+	/** What pgjdbc uses: the URL's parameter, else the driver property. */
+	private static @Nullable String setting(@Nullable NeonConnectionString url, Properties driverProperties,
+			String name) {
+		String fromUrl = (url != null) ? url.parameter(name) : null;
+		return (fromUrl != null) ? fromUrl : driverProperties.getProperty(name);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.neonstarter.ssl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 
 import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
@@ -182,6 +183,53 @@ class NeonTlsPolicyTests {
 		assertThatExceptionOfType(NeonTlsException.class)
 			.isThrownBy(() -> apply(LOCAL, NeonSslMode.VERIFY_CA, missing))
 			.satisfies((ex) -> assertThat(ex.getMode()).isEqualTo(NeonSslMode.VERIFY_CA));
+	}
+
+	@Test
+	void settingsBoundAfterTheDecisionAreHeldToItForANeonHost() {
+		NeonTlsPolicy.Decision decided = apply(NEON, null, null);
+		String source = "neon.pooled.hikari";
+		// A bound jdbc-url's sslmode wins over the driver properties in pgjdbc: it is the mode in use.
+		NeonConnectionString weaker = NeonConnectionString.parse(
+				"jdbc:postgresql://ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require");
+		assertThatExceptionOfType(InvalidNeonConnectionStringException.class)
+			.isThrownBy(() -> NeonTlsPolicy.bound(decided, weaker, properties(decided), source))
+			.withMessageContaining("sslmode=require for the Neon host ep-cool-darkness-123456-pooler")
+			.withMessageContaining("set neon.ssl.mode=require to ask for it")
+			.withMessageNotContaining("Tr0ub4dor");
+		Properties hostnameVerifier = properties(decided);
+		hostnameVerifier.setProperty("sslhostnameverifier", "org.example.AnyHost");
+		assertThatExceptionOfType(InvalidNeonConnectionStringException.class)
+			.isThrownBy(() -> NeonTlsPolicy.bound(decided, null, hostnameVerifier, source))
+			.withMessageContaining("sslhostnameverifier replaces pgjdbc's check of the host name");
+		NeonConnectionString nonValidatingUrl = NeonConnectionString.parse("jdbc:postgresql://ep-cool-darkness-123456-pooler"
+				+ ".us-east-2.aws.neon.tech/neondb?sslfactory=org.postgresql.ssl.NonValidatingFactory");
+		assertThatExceptionOfType(InvalidNeonConnectionStringException.class)
+			.isThrownBy(() -> NeonTlsPolicy.bound(decided, nonValidatingUrl, properties(decided), source))
+			.withMessageContaining("trusts any certificate");
+	}
+
+	@Test
+	void aNonValidatingFactoryBoundAsADriverPropertyIsReplacedByTheDecidedOne() {
+		NeonTlsPolicy.Decision decided = apply(NEON, null, null);
+		Properties properties = properties(decided);
+		properties.setProperty("sslfactory", "org.postgresql.ssl.NonValidatingFactory");
+		assertThat(NeonTlsPolicy.bound(decided, null, properties, "neon.pooled.hikari")).isSameAs(decided);
+		assertThat(properties.getProperty("sslfactory")).isEqualTo(NeonTlsPolicy.JDK_TRUST_STORE_FACTORY);
+		assertThat(properties.getProperty("sslmode")).isEqualTo("verify-full");
+	}
+
+	@Test
+	void anotherHostsBoundModeIsTheOneReported() {
+		NeonTlsPolicy.Decision decided = apply(LOCAL + "?sslmode=verify-full", null, null);
+		NeonConnectionString bound = NeonConnectionString.parse("jdbc:postgresql://db.example.com:5433/app?sslmode=require");
+		NeonTlsPolicy.Decision decision = NeonTlsPolicy.bound(decided, bound, properties(decided), "neon.pooled.hikari");
+		assertThat(decision.mode()).isEqualTo(NeonSslMode.REQUIRE);
+		assertThat(decision.connection()).isSameAs(bound);
+	}
+
+	private static Properties properties(NeonTlsPolicy.Decision decision) {
+		return decision.connection().toDriverProperties();
 	}
 
 	private static NeonTlsPolicy.Decision apply(String url, NeonSslMode mode, Path rootCert) {

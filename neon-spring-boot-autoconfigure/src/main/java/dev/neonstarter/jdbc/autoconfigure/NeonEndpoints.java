@@ -8,7 +8,6 @@ import java.util.Properties;
 import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
 import dev.neonstarter.connection.NeonPoolerEndpointException;
-import dev.neonstarter.connection.NeonSslMode;
 import dev.neonstarter.pool.NeonEndpoint;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.ssl.NeonTlsPolicy;
@@ -105,17 +104,17 @@ final class NeonEndpoints {
 			checkPoolerParameters(driverProperties.keySet(), prefix + ".data-source-properties");
 		}
 		NeonConnectionString connection = endpoint.connection();
+		NeonConnectionString boundUrl = null;
 		if (!Objects.equals(dataSource.getJdbcUrl(), connection.toJdbcUrl())) {
 			// A URL that is not a connection string the starter reads leaves the checks to the one configured.
-			connection = Objects.requireNonNullElse(parseOrNull(dataSource.getJdbcUrl()), connection);
+			boundUrl = parseOrNull(dataSource.getJdbcUrl());
+			connection = Objects.requireNonNullElse(boundUrl, connection);
 			if (direct) {
 				requireDirect(prefix + ".jdbc-url", connection);
 			}
 		}
-		NeonSslMode boundMode = NeonSslMode.of(driverProperties.getProperty("sslmode"));
-		if (connection != endpoint.connection() || boundMode != endpoint.tls().mode()) {
-			NeonTlsPolicy.Decision tls = new NeonTlsPolicy.Decision(connection, endpoint.tls().modeInUrl(), boundMode,
-					endpoint.tls().upgraded());
+		NeonTlsPolicy.Decision tls = NeonTlsPolicy.bound(endpoint.tls(), boundUrl, driverProperties, prefix);
+		if (connection != endpoint.connection() || tls != endpoint.tls()) {
 			dataSource.updateEndpoint(new NeonEndpoint(connection, tls, endpoint.throughPooler()));
 		}
 	}

@@ -353,8 +353,20 @@ class NeonEndpointsTests {
 	}
 
 	@Test
-	void aBoundSslmodeUpdatesTheEndpointsTlsDecision() {
+	void aBoundSslmodeBelowANeonHostsIsRefused() {
 		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
+			pooled.addDataSourceProperty("sslmode", "require");
+			assertThatExceptionOfType(InvalidNeonConnectionStringException.class)
+				.isThrownBy(() -> NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false))
+				.withMessageContaining("set neon.ssl.mode=require to ask for it");
+		}
+	}
+
+	@Test
+	void aBoundSslmodeUpdatesTheEndpointsTlsDecision() {
+		try (NeonHikariDataSource pooled = NeonPools
+			.pooled(endpoints(properties("postgresql://app:app-secret@db.example.com:6432/app?sslmode=verify-full"))
+				.pooled())) {
 			NeonEndpoint before = pooled.endpoint();
 			pooled.addDataSourceProperty("sslmode", "require");
 			NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false);
@@ -364,7 +376,7 @@ class NeonEndpointsTests {
 			assertThat(after.tls().modeInUrl()).isEqualTo(before.tls().modeInUrl());
 			assertThat(after.tls().upgraded()).isEqualTo(before.tls().upgraded());
 			assertThat(after.connection()).isEqualTo(before.connection());
-			assertThat(after.throughPooler()).isTrue();
+			assertThat(after.throughPooler()).isEqualTo(before.throughPooler());
 		}
 	}
 
