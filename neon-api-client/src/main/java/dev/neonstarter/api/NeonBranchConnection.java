@@ -34,9 +34,16 @@ public record NeonBranchConnection(NeonApiClient.Branch branch, String endpointI
 	static String masked(String uri) {
 		int scheme = uri.indexOf("://");
 		int authorityStart = (scheme >= 0) ? scheme + 3 : 0;
-		int authorityEnd = authorityStart;
-		while (authorityEnd < uri.length() && "/?#".indexOf(uri.charAt(authorityEnd)) < 0) {
-			authorityEnd++;
+		// The user information ends at the last @ before the first / (as libpq reads it), so a raw ? or # in a
+		// password is masked with the rest of it.
+		int slash = uri.indexOf('/', authorityStart);
+		int authorityEnd = (slash < 0) ? uri.length() : slash;
+		int userInfoEnd = uri.lastIndexOf('@', authorityEnd - 1);
+		if (userInfoEnd < authorityStart) {
+			authorityEnd = authorityStart;
+			while (authorityEnd < uri.length() && "/?#".indexOf(uri.charAt(authorityEnd)) < 0) {
+				authorityEnd++;
+			}
 		}
 		String authority = uri.substring(authorityStart, authorityEnd);
 		int at = authority.lastIndexOf('@');

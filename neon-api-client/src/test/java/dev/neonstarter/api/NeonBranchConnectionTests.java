@@ -13,6 +13,8 @@ class NeonBranchConnectionTests {
 		assertThat(NeonBranchConnection.masked("postgresql://ep-x.neon.tech/db?user=u&password=npg_s3cret&sslmode=require"))
 			.isEqualTo("postgresql://ep-x.neon.tech/db?user=u&password=****&sslmode=require");
 		assertThat(NeonBranchConnection.masked("postgresql://u@ep-x.neon.tech/db")).isEqualTo("postgresql://u@ep-x.neon.tech/db");
+		assertThat(NeonBranchConnection.masked("postgresql://u:pa?ss#1@ep-x.neon.tech/db"))
+			.isEqualTo("postgresql://u:****@ep-x.neon.tech/db");
 	}
 
 }

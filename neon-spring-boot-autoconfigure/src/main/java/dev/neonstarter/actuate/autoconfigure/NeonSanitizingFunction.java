@@ -21,9 +21,6 @@ final class NeonSanitizingFunction implements SanitizingFunction {
 
 	private static final Set<String> SECRET_VARIABLES = Set.of("neonapikey");
 
-	/** {@code scheme://user:password@}: the password ends at the last {@code @} before the host. */
-	private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^:/?#@]*:)[^/?#]*@");
-
 	/** {@code password=...} or {@code sslpassword=...} in a query string. */
 	private static final Pattern QUERY_PASSWORD = Pattern.compile("((?:^|[?&;])(?:ssl)?password=)[^&;]*",
 			Pattern.CASE_INSENSITIVE);
@@ -47,8 +44,27 @@ final class NeonSanitizingFunction implements SanitizingFunction {
 
 	/** The URL with any password in its user info or query replaced by {@value SanitizableData#SANITIZED_VALUE}. */
 	static String maskPassword(String url) {
-		String masked = USERINFO_PASSWORD.matcher(url).replaceFirst("$1" + SanitizableData.SANITIZED_VALUE + "@");
-		return QUERY_PASSWORD.matcher(masked).replaceAll("$1" + SanitizableData.SANITIZED_VALUE);
+		return QUERY_PASSWORD.matcher(maskUserInfoPassword(url)).replaceAll("$1" + SanitizableData.SANITIZED_VALUE);
+	}
+
+	/**
+	 * {@code scheme://user:password@host}: the user information ends at the last {@code @} before the first
+	 * {@code /}, as the starter's parser (and libpq) read it, so a raw {@code ?}, {@code #} or {@code @} in the
+	 * password, or an {@code @} in the user name, is masked too; the password starts after the first {@code :}.
+	 */
+	private static String maskUserInfoPassword(String url) {
+		int scheme = url.indexOf("://");
+		if (scheme < 0) {
+			return url;
+		}
+		int start = scheme + 3;
+		int slash = url.indexOf('/', start);
+		int at = url.lastIndexOf('@', ((slash < 0) ? url.length() : slash) - 1);
+		int colon = url.indexOf(':', start);
+		if (at < start || colon < 0 || colon > at) {
+			return url;
+		}
+		return url.substring(0, colon + 1) + SanitizableData.SANITIZED_VALUE + url.substring(at);
 	}
 
 	/** {@code neon.pooled.hikari.password}, {@code NEON_API_KEY}, {@code neon.read-replica.url} alike. */

@@ -39,6 +39,19 @@ class NeonSanitizingFunctionTests {
 	}
 
 	@Test
+	void masksPasswordsTheParserAcceptsWithRawSeparators() {
+		// The parser reads the user information up to the last @ before the first /, as libpq does.
+		assertThat(sanitize("DATABASE_URL", "postgresql://alice:pa?ss@ep-x.us-east-2.aws.neon.tech/db"))
+			.isEqualTo("postgresql://alice:******@ep-x.us-east-2.aws.neon.tech/db");
+		assertThat(sanitize("DATABASE_URL", "postgresql://alice@corp.com:s3cret@ep-x.us-east-2.aws.neon.tech/db"))
+			.isEqualTo("postgresql://alice@corp.com:******@ep-x.us-east-2.aws.neon.tech/db");
+		assertThat(sanitize("DATABASE_URL", "postgresql://alice:p#s@w0rd@ep-x.us-east-2.aws.neon.tech"))
+			.isEqualTo("postgresql://alice:******@ep-x.us-east-2.aws.neon.tech");
+		assertThat(sanitize("DATABASE_URL", "postgresql://alice@ep-x.us-east-2.aws.neon.tech:5432/db?options=a@b"))
+			.isEqualTo("postgresql://alice@ep-x.us-east-2.aws.neon.tech:5432/db?options=a@b");
+	}
+
+	@Test
 	void masksNeonPasswordsAndTheApiKeyWhole() {
 		for (String key : new String[] { "neon.password", "neon.direct.password", "neon.pooled.hikari.password",
 				"neon.direct.hikari.password", "neon.read-replica.hikari.password",
