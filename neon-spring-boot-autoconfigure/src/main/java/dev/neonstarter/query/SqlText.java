@@ -46,7 +46,14 @@ final class SqlText {
 			char c = sql.charAt(i);
 			int end;
 			if (c == '\'') {
-				end = endOfString(sql, i, escapeString(sql, i));
+				boolean escapes = escapeString(sql, i);
+				end = endOfString(sql, i, escapes);
+				if (!escapes && !unicodeString(sql, i) && sql.lastIndexOf('\\', end - 1) > i) {
+					// A backslash in a plain string: a continued escape string, or standard_conforming_strings
+					// off, where it escapes the quote and the string goes on. Where it ends is not certain, so
+					// nothing after its start is shown.
+					end = length;
+				}
 			}
 			else if (c == '$' && dollarTagEnd(sql, i) > 0) {
 				int tagEnd = dollarTagEnd(sql, i);
@@ -99,12 +106,30 @@ final class SqlText {
 			return length;
 		}
 		if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-			int end = sql.indexOf('\n', i);
-			return (end < 0) ? length : end;
+			int end = i + 2;
+			while (end < length && sql.charAt(end) != '\n' && sql.charAt(end) != '\r') {
+				end++;
+			}
+			return end;
 		}
 		if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-			int end = sql.indexOf("*/", i + 2);
-			return (end < 0) ? length : end + 2;
+			// PostgreSQL's block comments nest.
+			int depth = 1;
+			int end = i + 2;
+			while (end < length && depth > 0) {
+				if (sql.startsWith("/*", end)) {
+					depth++;
+					end += 2;
+				}
+				else if (sql.startsWith("*/", end)) {
+					depth--;
+					end += 2;
+				}
+				else {
+					end++;
+				}
+			}
+			return end;
 		}
 		if (c == '$') {
 			// A positional parameter: $1.
@@ -123,6 +148,11 @@ final class SqlText {
 			return false;
 		}
 		return quote == 1 || !isIdentifierPart(sql.charAt(quote - 2));
+	}
+
+	/** Whether the string at {@code quote} is a Unicode escape string ({@code U&'...'}), whose backslashes escape. */
+	private static boolean unicodeString(String sql, int quote) {
+		return quote >= 2 && sql.charAt(quote - 1) == '&' && Character.toLowerCase(sql.charAt(quote - 2)) == 'u';
 	}
 
 	/** Past the closing quote of the string that starts at {@code quote} ({@code ''} is a quote inside it). */
@@ -184,12 +214,13 @@ final class SqlText {
 		return c >= '0' && c <= '9';
 	}
 
+	/** As PostgreSQL's lexer: letters, {@code _} and any character beyond ASCII. */
 	private static boolean isIdentifierStart(char c) {
-		return Character.isLetter(c) || c == '_';
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 	}
 
 	private static boolean isIdentifierPart(char c) {
-		return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+		return isIdentifierStart(c) || isDigit(c) || c == '$';
 	}
 
 }

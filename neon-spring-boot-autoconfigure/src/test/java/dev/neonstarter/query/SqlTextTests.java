@@ -21,6 +21,23 @@ class SqlTextTests {
 	}
 
 	@Test
+	void whereAStringsEndIsUncertainNothingAfterItsStartIsShown() {
+		// standard_conforming_strings off: the backslash escapes the quote.
+		assertThat(SqlText.withoutLiterals("SELECT 1 FROM t WHERE n = 'O\\'Brien' AND token = 'abc123'"))
+			.isEqualTo("SELECT ? FROM t WHERE n = ?");
+		// A string continued after an escape string keeps its escapes.
+		assertThat(SqlText.withoutLiterals("SELECT E'a\\n'\n 'it\\'s hunter2'")).isEqualTo("SELECT E?\n ?");
+		// Block comments nest; a line comment may end with a carriage return alone.
+		assertThat(SqlText.withoutLiterals("/* a /* b */ don't */ UPDATE t SET token = 'tok_live_abc'"))
+			.isEqualTo("/* a /* b */ don't */ UPDATE t SET token = ?");
+		assertThat(SqlText.withoutLiterals("SELECT 1 -- note\rFROM t WHERE k = 'secret'"))
+			.isEqualTo("SELECT ? -- note\rFROM t WHERE k = ?");
+		// Characters beyond ASCII belong to identifiers and dollar-quote tags, as in PostgreSQL.
+		assertThat(SqlText.withoutLiterals("SELECT $€$a' 'secret$€$, café1 FROM t"))
+			.isEqualTo("SELECT ?, café1 FROM t");
+	}
+
+	@Test
 	void identifiersPlaceholdersAndCommentsStay() {
 		String orm = "select u1_0.id,u1_0.email from app_users u1_0 where u1_0.email=? and u1_0.tier in (?,?) limit ?";
 		assertThat(SqlText.withoutLiterals(orm)).isSameAs(orm);
