@@ -47,6 +47,9 @@ public class NeonHikariDataSource extends HikariDataSource {
 
 	private volatile boolean started;
 
+	/** {@code sslpassword}, kept out of HikariCP's configuration (see {@link #hideSecretDriverProperties()}). */
+	private volatile @Nullable String sslPassword;
+
 	NeonHikariDataSource(String poolName, NeonEndpoint endpoint) {
 		this.endpoint = endpoint;
 		this.activity = new NeonPoolActivity(poolName);
@@ -212,8 +215,7 @@ public class NeonHikariDataSource extends HikariDataSource {
 	 * and closed at once.
 	 */
 	private void probe(Duration connectTimeout, boolean validate) throws SQLException {
-		Properties properties = new Properties();
-		properties.putAll(getDataSourceProperties());
+		Properties properties = driverProperties();
 		long seconds = Math.max(1, (connectTimeout.toMillis() + 999) / 1000);
 		properties.setProperty("connectTimeout", Long.toString(seconds));
 		properties.setProperty("loginTimeout", Double.toString(connectTimeout.toMillis() / 1000.0));
@@ -246,6 +248,30 @@ public class NeonHikariDataSource extends HikariDataSource {
 	/** Installs a guard consulted around every connection acquisition ({@code null} removes it). */
 	public void setConnectionGuard(@Nullable ConnectionGuard guard) {
 		this.guard = guard;
+	}
+
+	/**
+	 * Moves {@code sslpassword} (the client key's passphrase) out of the driver properties, which HikariCP's
+	 * configuration log shows at DEBUG with only {@code password} masked, into the pool, which gives it to each
+	 * physical connection ({@link #driverProperties()}). Called once the pool is configured and again once
+	 * {@code neon.*.hikari.data-source-properties} is bound, before the pool starts.
+	 */
+	public void hideSecretDriverProperties() {
+		Object sslPassword = getDataSourceProperties().remove("sslpassword");
+		if (sslPassword != null) {
+			this.sslPassword = sslPassword.toString();
+		}
+	}
+
+	/** The driver properties physical connections are made with: HikariCP's, and what is kept out of them. */
+	Properties driverProperties() {
+		Properties properties = new Properties();
+		properties.putAll(getDataSourceProperties());
+		String sslPassword = this.sslPassword;
+		if (sslPassword != null) {
+			properties.putIfAbsent("sslpassword", sslPassword);
+		}
+		return properties;
 	}
 
 	/** What the pool does with each statement: listeners (timing) and observation. */

@@ -64,6 +64,7 @@ public final class NeonPools {
 		dataSource.setUsername(endpoint.connection().username());
 		dataSource.setPassword(endpoint.connection().password());
 		dataSource.setDataSourceProperties(endpoint.connection().toDriverProperties());
+		dataSource.hideSecretDriverProperties();
 		if (endpoint.connection().parameter("ApplicationName") == null) {
 			// Tells the two pools apart in pg_stat_activity.
 			dataSource.addDataSourceProperty("ApplicationName", poolName);

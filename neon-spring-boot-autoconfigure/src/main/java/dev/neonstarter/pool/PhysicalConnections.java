@@ -9,7 +9,6 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.util.DriverDataSource;
 import com.zaxxer.hikari.util.PropertyElf;
 import com.zaxxer.hikari.util.UtilityElf;
@@ -28,7 +27,7 @@ final class PhysicalConnections implements DataSource {
 	/** pgjdbc's (and its data sources') name for the login timeout, in seconds. */
 	private static final String LOGIN_TIMEOUT = "loginTimeout";
 
-	private final HikariConfig config;
+	private final NeonHikariDataSource config;
 
 	private final NeonEndpointMonitor monitor;
 
@@ -37,7 +36,7 @@ final class PhysicalConnections implements DataSource {
 	/** HikariCP's login timeout for this pool, in seconds (0: the driver's own). */
 	private volatile int loginTimeout;
 
-	PhysicalConnections(HikariConfig config, NeonEndpointMonitor monitor) {
+	PhysicalConnections(NeonHikariDataSource config, NeonEndpointMonitor monitor) {
 		this.config = config;
 		this.monitor = monitor;
 	}
@@ -69,14 +68,14 @@ final class PhysicalConnections implements DataSource {
 		String className = this.config.getDataSourceClassName();
 		if (className != null) {
 			DataSource dataSource = UtilityElf.createInstance(className, DataSource.class);
-			PropertyElf.setTargetFromProperties(dataSource, this.config.getDataSourceProperties());
+			PropertyElf.setTargetFromProperties(dataSource, this.config.driverProperties());
 			if (this.loginTimeout > 0 && !setByUser()) {
 				dataSource.setLoginTimeout(this.loginTimeout);
 			}
 			return dataSource;
 		}
 		Properties properties = new Properties();
-		properties.putAll(this.config.getDataSourceProperties());
+		properties.putAll(this.config.driverProperties());
 		if (this.loginTimeout > 0) {
 			properties.putIfAbsent(LOGIN_TIMEOUT, Integer.toString(this.loginTimeout));
 		}

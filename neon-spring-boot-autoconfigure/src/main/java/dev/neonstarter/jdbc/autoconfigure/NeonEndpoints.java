@@ -99,6 +99,7 @@ final class NeonEndpoints {
 	 */
 	static void checkBound(NeonHikariDataSource dataSource, String prefix, boolean direct) {
 		NeonEndpoint endpoint = dataSource.endpoint();
+		dataSource.hideSecretDriverProperties();
 		Properties driverProperties = dataSource.getDataSourceProperties();
 		if (endpoint.throughPooler()) {
 			checkPoolerParameters(driverProperties.keySet(), prefix + ".data-source-properties");

@@ -353,6 +353,19 @@ class NeonEndpointsTests {
 	}
 
 	@Test
+	void theClientKeysPassphraseStaysOutOfHikariCpsConfiguration() {
+		// HikariCP's configuration log (DEBUG) shows the driver properties with only "password" masked.
+		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED + "&sslpassword=k3y-phrase"))
+			.pooled())) {
+			assertThat(pooled.getDataSourceProperties()).doesNotContainKey("sslpassword");
+			pooled.addDataSourceProperty("sslpassword", "b0und-phrase");
+			NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false);
+			assertThat(pooled.getDataSourceProperties()).doesNotContainKey("sslpassword");
+			assertThat(pooled.toString()).doesNotContain("phrase");
+		}
+	}
+
+	@Test
 	void aBoundSslmodeBelowANeonHostsIsRefused() {
 		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
 			pooled.addDataSourceProperty("sslmode", "require");
