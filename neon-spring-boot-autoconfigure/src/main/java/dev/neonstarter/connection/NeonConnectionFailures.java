@@ -44,8 +44,9 @@ public final class NeonConnectionFailures {
 		/**
 		 * The database or the path to it is (briefly) unavailable: connection errors (08xxx), server shutdown or
 		 * restart (57P01-57P03, e.g. a compute suspending), too many connections (53300), HikariCP's
-		 * connection-acquisition timeout, Neon's proxy "Couldn't connect to compute node" and PgBouncer's queue and
-		 * client limits. Retry, and count towards opening the circuit breaker.
+		 * connection-acquisition timeout when it carries a connection failure, Neon's proxy "Couldn't connect to
+		 * compute node" and PgBouncer's queue and client limits. Retry, and count towards opening the circuit
+		 * breaker.
 		 */
 		CONNECTION,
 
@@ -56,8 +57,8 @@ public final class NeonConnectionFailures {
 		TRANSACTION,
 
 		/**
-		 * Everything else (constraint violations, syntax errors, permissions...), and a pool failing fast
-		 * ({@link NeonUnavailableException}). Never retried, never counted by the breaker.
+		 * Everything else (constraint violations, syntax errors, permissions...), a pool failing fast
+		 * ({@link NeonUnavailableException}), and HikariCP's timeout of a pool whose connections were all busy. Never retried, never counted by the breaker.
 		 */
 		PERMANENT
 
@@ -85,8 +86,7 @@ public final class NeonConnectionFailures {
 	/** Lower-case message fragments of transient failures that arrive without a telling SQLState. */
 	private static final List<String> TRANSIENT_MESSAGES = List.of("couldn't connect to compute node",
 			"query_wait_timeout", "no more connections allowed", "server login has been failing",
-			"pgbouncer cannot connect to server", "terminating connection due to administrator command",
-			"connection is not available, request timed out");
+			"pgbouncer cannot connect to server", "terminating connection due to administrator command");
 
 	/** Lower-case fragments of messages that report a timeout. */
 	private static final List<String> TIMEOUT_MESSAGES = List.of("timed out", "timeout");
@@ -111,8 +111,12 @@ public final class NeonConnectionFailures {
 				// Failing fast is the point: neither retry nor count it again.
 				return Kind.PERMANENT;
 			}
-			if (t instanceof SQLTransientConnectionException) {
-				return Kind.CONNECTION;
+			if (t instanceof SQLTransientConnectionException timeout) {
+				// HikariCP's timeout carries the pool's last connection failure, if any: without one, every
+				// connection was busy (slow statements, a leak, too small a pool), which says nothing of the
+				// database and which retrying would only make busier.
+				return (timeout.getCause() == null && timeout.getSQLState() == null) ? Kind.PERMANENT
+						: Kind.CONNECTION;
 			}
 			String state = (t instanceof SQLException sql) ? sql.getSQLState() : null;
 			if (isConnectionFailure(state)) {

@@ -159,11 +159,12 @@ final class QueryTiming {
 			}
 			String sql = (this.preparedSql != null) ? this.preparedSql
 					: (args != null && args.length > 0 && args[0] instanceof String text) ? text : "(batch)";
+			// The stall watch first: if it cannot start, no observation is left started and never stopped.
+			int inFlight = this.monitor.statementStarted(this.connection);
 			Observation observation = (this.observations != null) ? this.observations.start(this.poolName, sql)
 					: Observation.NOOP;
 			long start = System.nanoTime();
 			boolean failed = true;
-			int inFlight = this.monitor.statementStarted(this.connection);
 			try (Observation.Scope scope = observation.openScope()) {
 				Object result = QueryTiming.invoke(this.target, method, args);
 				failed = false;

@@ -69,13 +69,15 @@ class NeonConnectionFailuresTests {
 	}
 
 	@Test
-	void hikariAcquisitionTimeoutIsAConnectionFailure() {
-		SQLTransientConnectionException timeout = new SQLTransientConnectionException(
-				"neon-pooled - Connection is not available, request timed out after 15000ms.");
-		assertThat(NeonConnectionFailures.kind(timeout)).isEqualTo(Kind.CONNECTION);
-		// Also when the message is all there is.
-		assertThat(NeonConnectionFailures.kind(new SQLException(
-				"neon-pooled - Connection is not available, request timed out after 15000ms."))).isEqualTo(Kind.CONNECTION);
+	void hikariAcquisitionTimeoutIsAConnectionFailureWhenItCarriesOne() {
+		assertThat(NeonConnectionFailures.kind(hikariTimeout(new SQLException("Connection refused", "08001"))))
+			.isEqualTo(Kind.CONNECTION);
+		// Every connection busy, none failing: the pool's business, not the database's.
+		SQLTransientConnectionException busy = new SQLTransientConnectionException(
+				"neon-pooled - Connection is not available, request timed out after 15000ms (total=10, active=10,"
+						+ " idle=0, waiting=3)");
+		assertThat(NeonConnectionFailures.kind(busy)).isEqualTo(Kind.PERMANENT);
+		assertThat(NeonConnectionFailures.kind(new SQLException(busy.getMessage()))).isEqualTo(Kind.PERMANENT);
 	}
 
 	@ParameterizedTest

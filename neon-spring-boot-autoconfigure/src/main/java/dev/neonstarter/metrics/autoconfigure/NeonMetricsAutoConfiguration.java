@@ -26,6 +26,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Meters HikariCP does not have: whether each pool's TLS was verified, whether its endpoint is up, connection
@@ -42,7 +43,10 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(NeonDataSources.class)
 public final class NeonMetricsAutoConfiguration {
 
-	/** Gauge: 1 when the pool's TLS certificate (and host name at verify-full) was verified at startup. */
+	/**
+	 * Gauge: 1 when the pool's TLS certificate (and host name at verify-full) was verified at startup; not
+	 * registered with {@code neon.ssl.verify-on-startup=false}.
+	 */
 	public static final String TLS_VERIFIED = "neon.tls.verified";
 
 	/**
@@ -70,16 +74,21 @@ public final class NeonMetricsAutoConfiguration {
 	public static final String REPLICA_FALLBACKS = "neon.replica.fallbacks";
 
 	@Bean
-	MeterBinder neonMeterBinder(NeonDataSources pools, ObjectProvider<NeonReplicaFallbacks> replicaFallbacks) {
+	MeterBinder neonMeterBinder(NeonDataSources pools, ObjectProvider<NeonReplicaFallbacks> replicaFallbacks,
+			Environment environment) {
+		// Without the startup check nothing says whether TLS was verified: a 0 would read as "not verified".
+		boolean tlsChecked = environment.getProperty("neon.ssl.verify-on-startup", Boolean.class, true);
 		return (registry) -> {
 			replicaFallbacks.ifAvailable((fallbacks) -> fallbacks
 				.onFallback((cause) -> replicaFallbacks(registry, cause).increment()));
 			for (NeonHikariDataSource pool : pools.all()) {
 				String name = pool.getPoolName();
-				Gauge.builder(TLS_VERIFIED, pool, NeonMetricsAutoConfiguration::verified)
-					.tag("pool", name)
-					.description("1 if the pool's TLS certificate was verified at startup, else 0")
-					.register(registry);
+				if (tlsChecked) {
+					Gauge.builder(TLS_VERIFIED, pool, NeonMetricsAutoConfiguration::verified)
+						.tag("pool", name)
+						.description("1 if the pool's TLS certificate was verified at startup, else 0")
+						.register(registry);
+				}
 				Gauge.builder(ENDPOINT_UP, pool.monitor(),
 						(monitor) -> (monitor.state() == NeonEndpointMonitor.State.UP) ? 1 : 0)
 					.tag("pool", name)

@@ -96,6 +96,20 @@ class NeonPoolRenameIntegrationTests {
 			.doesNotContain("neon-direct");
 	}
 
+	@Test
+	void withoutTheStartupTlsCheckNoTlsGaugeIsExported() {
+		// A 0 would read as "not verified" and page (NeonTlsNotVerified) while pgjdbc verifies every connection.
+		NeonTopologyContexts.runner(this.topology, this.topology.createDatabase())
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class))
+			.withPropertyValues("neon.ssl.verify-on-startup=false")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find(NeonMetricsAutoConfiguration.TLS_VERIFIED).gauges()).isEmpty();
+				assertThat(registry.find(NeonMetricsAutoConfiguration.ENDPOINT_UP).gauges()).hasSize(2);
+			});
+	}
+
 	private void renamedThroughAnOutage(AssertableApplicationContext context, FaultProxy proxy) {
 		assertThat(context).hasNotFailed();
 		NeonHikariDataSource pooled = context.getBean(NeonDataSources.POOLED_BEAN_NAME, NeonHikariDataSource.class);

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,6 +216,26 @@ class NeonResilienceIntegrationTests {
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
 			assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isOne();
 		});
+	}
+
+	@Test
+	void aPoolWhoseConnectionsAreAllBusyDoesNotOpenTheBreaker() {
+		runner().withPropertyValues("neon.pooled.hikari.maximum-pool-size=1", "neon.pooled.hikari.connection-timeout=250")
+			.run((context) -> {
+				NeonHikariDataSource pooled = context.getBean(NeonHikariDataSource.class);
+				CircuitBreaker breaker = context.getBean("neonCircuitBreaker", CircuitBreaker.class);
+				try (Connection held = pooled.getConnection()) {
+					for (int i = 0; i < 6; i++) {
+						assertThatExceptionOfType(SQLTransientConnectionException.class)
+							.isThrownBy(() -> pooled.getConnection().close())
+							.withMessageContaining("request timed out");
+					}
+				}
+				// Slow statements or a leak, not Neon: requests keep going to the database.
+				assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+				assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+				useConnection(pooled);
+			});
 	}
 
 	/** Starts callers that wait for the pool's only connection, held by the test, and interrupts them. */
