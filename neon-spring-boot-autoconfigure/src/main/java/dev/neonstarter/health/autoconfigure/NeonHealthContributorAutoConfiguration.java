@@ -100,7 +100,31 @@ public final class NeonHealthContributorAutoConfiguration {
 					}
 				});
 			}
+			else {
+				registry.ifAvailable((contributors) -> withoutNeonPools(contributors, neon));
+			}
 		};
+	}
+
+	/**
+	 * With DataSources of the application's own, Spring Boot's {@code db} keeps reporting on those, but no longer
+	 * on the Neon pools among them: its check borrows a connection and validates it on every probe, which would
+	 * keep a Neon compute from ever suspending, and {@code neon} reports on them already.
+	 */
+	private static void withoutNeonPools(HealthContributorRegistry contributors, Set<String> neon) {
+		if (!(contributors.getContributor(DB) instanceof CompositeHealthContributor db)) {
+			return;
+		}
+		Map<String, HealthContributor> others = new LinkedHashMap<>();
+		db.stream()
+			.filter((entry) -> !neon.contains(entry.name()))
+			.forEach((entry) -> others.put(entry.name(), entry.contributor()));
+		if (others.size() < db.stream().count()) {
+			contributors.unregisterContributor(DB);
+			if (!others.isEmpty()) {
+				contributors.registerContributor(DB, CompositeHealthContributor.fromMap(others));
+			}
+		}
 	}
 
 	/** Whether a {@code management.endpoint.health.group.*.include} or {@code exclude} names {@code db}. */

@@ -52,6 +52,32 @@ class NeonHealthGroupsIntegrationTests {
 	}
 
 	@Test
+	void withAnotherDataSourceDbChecksItAloneNotTheNeonPools() {
+		// A DataSource the starter did not back off for: registered by an auto-configuration after its own.
+		runner().withConfiguration(AutoConfigurations.of(LateDataSourceConfiguration.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			HealthContributorRegistry registry = context.getBean(HealthContributorRegistry.class);
+			assertThat(registry.getContributor("db"))
+				.isInstanceOfSatisfying(org.springframework.boot.health.contributor.CompositeHealthContributor.class,
+						(db) -> assertThat(db.stream().map((entry) -> entry.name())).containsExactly("reportingDataSource"));
+			assertThat(registry.getContributor("neon")).isNotNull();
+		});
+	}
+
+	@org.springframework.boot.autoconfigure.AutoConfiguration(
+			after = dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration.class)
+	static class LateDataSourceConfiguration {
+
+		@org.springframework.context.annotation.Bean
+		javax.sql.DataSource reportingDataSource() {
+			// Never connected to here: the health is not asked.
+			return new org.springframework.jdbc.datasource.SimpleDriverDataSource(new org.postgresql.Driver(),
+					"jdbc:postgresql://localhost:1/reporting");
+		}
+
+	}
+
+	@Test
 	void dbHealthTurnedOffTurnsNeonOffUnlessNeonIsTurnedOn() {
 		runner().withPropertyValues("management.health.db.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
