@@ -58,7 +58,8 @@ public final class NeonConnectionFailures {
 
 		/**
 		 * Everything else (constraint violations, syntax errors, permissions...), a pool failing fast
-		 * ({@link NeonUnavailableException}), and HikariCP's timeout of a pool whose connections were all busy. Never retried, never counted by the breaker.
+		 * ({@link NeonUnavailableException}), and HikariCP's timeout of a pool whose connections were all busy.
+		 * Never retried, never counted by the breaker.
 		 */
 		PERMANENT
 

@@ -38,9 +38,9 @@ import org.springframework.core.io.support.ResourcePatternUtils;
 
 /**
  * The Neon DataSources: {@code neonPooledDataSource} (primary, on the {@code -pooler} endpoint) and
- * {@code neonDirectDataSource} (direct endpoint, used by Flyway and Liquibase through {@link FlywayDataSource} and
- * {@link LiquibaseDataSource}, not a default autowire candidate); with {@code neon.read-replica.url}, also the replica pool and a routing
- * primary DataSource ({@link NeonReadReplicaConfiguration}). Runs before Spring Boot's DataSource
+ * {@code neonDirectDataSource} (direct endpoint, used by Flyway and Liquibase through {@link FlywayDataSource}
+ * and {@link LiquibaseDataSource}, not a default autowire candidate); with {@code neon.read-replica.url}, also
+ * the replica pool and a routing primary DataSource ({@link NeonReadReplicaConfiguration}). Runs before Spring Boot's DataSource
  * auto-configuration so that it backs off, and backs off itself when the application defines a
  * {@link DataSource} or has said it wants another one ({@link OnNeonDataSourceCondition}).
  */

@@ -17,9 +17,9 @@ import org.springframework.jdbc.datasource.UserCredentialsDataSourceAdapter;
 import org.springframework.util.StringUtils;
 
 /**
- * Where a migration tool (Flyway, Liquibase, {@code spring.sql.init} scripts) runs. Spring Boot gives it the starter's direct pool, its
- * {@code @FlywayDataSource} and {@code @LiquibaseDataSource}, and then ignores the tool's own {@code url},
- * {@code user} and {@code password}. Here:
+ * Where a migration tool (Flyway, Liquibase, {@code spring.sql.init} scripts) runs. Spring Boot gives it the
+ * starter's direct pool, its {@code @FlywayDataSource} and {@code @LiquibaseDataSource}, and then ignores the
+ * tool's own {@code url}, {@code user} and {@code password}. Here:
  * <ul>
  * <li>never through Neon's pooler, whose transaction mode cannot hold a session advisory lock or a {@code SET};</li>
  * <li>the tool's {@code user} and {@code password} (a migration role that owns the schema) still apply: on the

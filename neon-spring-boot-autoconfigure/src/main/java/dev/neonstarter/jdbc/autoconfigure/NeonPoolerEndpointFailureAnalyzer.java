@@ -6,7 +6,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains why the direct DataSource and migrations (Flyway, Liquibase) cannot use Neon's pooled endpoint, and which host to use.
+ * Explains why the direct DataSource and migrations (Flyway, Liquibase) cannot use Neon's pooled endpoint, and
+ * which host to use.
  */
 class NeonPoolerEndpointFailureAnalyzer extends AbstractFailureAnalyzer<NeonPoolerEndpointException> {
 
