@@ -112,12 +112,9 @@ public final class NeonConnectionFailures {
 				// Failing fast is the point: neither retry nor count it again.
 				return Kind.PERMANENT;
 			}
-			if (t instanceof SQLTransientConnectionException timeout) {
-				// HikariCP's timeout carries the pool's last connection failure, if any: without one, every
-				// connection was busy (slow statements, a leak, too small a pool), which says nothing of the
-				// database and which retrying would only make busier.
-				return (timeout.getCause() == null && timeout.getSQLState() == null) ? Kind.PERMANENT
-						: Kind.CONNECTION;
+			if (t instanceof SQLTransientConnectionException) {
+				// Retrying a busy pool would only make it busier.
+				return isPoolBusy(t) ? Kind.PERMANENT : Kind.CONNECTION;
 			}
 			String state = (t instanceof SQLException sql) ? sql.getSQLState() : null;
 			if (isConnectionFailure(state)) {
@@ -131,6 +128,16 @@ public final class NeonConnectionFailures {
 			}
 		}
 		return kind;
+	}
+
+	/**
+	 * Whether a failure is HikariCP's timeout of a pool whose connections were all busy (slow statements, a leak,
+	 * too small a pool): it carries the pool's last connection failure when there is one, so one without a cause
+	 * or SQLState says nothing of the database.
+	 */
+	public static boolean isPoolBusy(Throwable failure) {
+		return failure instanceof SQLTransientConnectionException timeout && timeout.getCause() == null
+				&& timeout.getSQLState() == null;
 	}
 
 	/**

@@ -120,15 +120,16 @@ public class NeonHikariDataSource extends HikariDataSource {
 				}
 				throw unavailable;
 			}
-			// A caller interrupted while it waited (its request cancelled, a health check that timed out) learned
-			// nothing about the endpoint: its "interrupted" is not the pool's last failure, nor an outcome for the
-			// guard (a breaker does not record it, having no SQLState, and would count it as a success).
-			boolean interrupted = Thread.currentThread().isInterrupted();
-			if (!interrupted) {
+			// A caller interrupted while it waited (its request cancelled, a health check that timed out), or one
+			// that timed out while every connection was busy, learned nothing about the endpoint: that is not the
+			// pool's last failure (the health would take every instance out of rotation under load), nor an
+			// outcome for the guard (a breaker does not record it, and would count it as a success).
+			boolean nothingLearned = Thread.currentThread().isInterrupted() || NeonConnectionFailures.isPoolBusy(ex);
+			if (!nothingLearned) {
 				this.activity.failure(NeonConnectionFailures.describe(ex), ex);
 			}
 			if (current != null) {
-				if (interrupted) {
+				if (nothingLearned) {
 					current.released();
 				}
 				else {
