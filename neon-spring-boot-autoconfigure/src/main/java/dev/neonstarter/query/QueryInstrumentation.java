@@ -41,16 +41,9 @@ public final class QueryInstrumentation {
 
 	/**
 	 * The connection to hand out: the one given when nothing wants its statements, else one whose statements
-	 * are timed, observed and watched.
-	 */
-	public Connection instrument(Connection connection, String poolName, StatementWatch watch) {
-		return instrument(connection, poolName, watch, false);
-	}
-
-	/**
-	 * As {@link #instrument(Connection, String, StatementWatch)}, and through a pooler in transaction mode also
-	 * one whose transaction isolation level is sent inside each transaction instead of for the session (see
-	 * {@link PoolerIsolation}): always wrapped then.
+	 * are timed, observed and watched; through a pooler in transaction mode also one whose transaction isolation
+	 * level is sent inside each transaction instead of for the session (see {@link PoolerIsolation}): always
+	 * wrapped then.
 	 */
 	public Connection instrument(Connection connection, String poolName, StatementWatch watch, boolean throughPooler) {
 		QueryObservations current = this.observations;

@@ -44,19 +44,19 @@ final class SqlText {
 		int i = 0;
 		while (i < length) {
 			char c = sql.charAt(i);
+			int tagEnd = (c == '$') ? dollarTagEnd(sql, i) : -1;
 			int end;
 			if (c == '\'') {
 				boolean escapes = escapeString(sql, i);
 				end = endOfString(sql, i, escapes);
-				if (!escapes && !unicodeString(sql, i) && sql.lastIndexOf('\\', end - 1) > i) {
+				if (!escapes && !unicodeString(sql, i) && hasBackslash(sql, i + 1, end)) {
 					// A backslash in a plain string: a continued escape string, or standard_conforming_strings
 					// off, where it escapes the quote and the string goes on. Where it ends is not certain, so
 					// nothing after its start is shown.
 					end = length;
 				}
 			}
-			else if (c == '$' && dollarTagEnd(sql, i) > 0) {
-				int tagEnd = dollarTagEnd(sql, i);
+			else if (tagEnd > 0) {
 				int close = sql.indexOf(sql.substring(i, tagEnd), tagEnd);
 				end = (close < 0) ? length : close + (tagEnd - i);
 			}
@@ -148,6 +148,16 @@ final class SqlText {
 			return false;
 		}
 		return quote == 1 || !isIdentifierPart(sql.charAt(quote - 2));
+	}
+
+	/** Whether {@code sql} has a backslash from {@code start} (inclusive) to {@code end} (exclusive). */
+	private static boolean hasBackslash(String sql, int start, int end) {
+		for (int i = start; i < end; i++) {
+			if (sql.charAt(i) == '\\') {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Whether the string at {@code quote} is a Unicode escape string ({@code U&'...'}), whose backslashes escape. */

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.connection.NeonUnavailableException;
 import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
+import dev.neonstarter.jdbc.autoconfigure.NeonProperties;
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonEndpointMonitor;
 import dev.neonstarter.pool.NeonHikariDataSource;
@@ -26,7 +27,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 
 /**
  * Meters HikariCP does not have: whether each pool's TLS was verified, whether its endpoint is up, connection
@@ -75,9 +75,9 @@ public final class NeonMetricsAutoConfiguration {
 
 	@Bean
 	MeterBinder neonMeterBinder(NeonDataSources pools, ObjectProvider<NeonReplicaFallbacks> replicaFallbacks,
-			Environment environment) {
+			NeonProperties properties) {
 		// Without the startup check nothing says whether TLS was verified: a 0 would read as "not verified".
-		boolean tlsChecked = environment.getProperty("neon.ssl.verify-on-startup", Boolean.class, true);
+		boolean tlsChecked = properties.getSsl().isVerifyOnStartup();
 		return (registry) -> {
 			replicaFallbacks.ifAvailable((fallbacks) -> fallbacks
 				.onFallback((cause) -> replicaFallbacks(registry, cause).increment()));
