@@ -1,18 +1,26 @@
 package dev.neonstarter.health.autoconfigure;
 
+import javax.sql.DataSource;
+
+import dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration;
 import dev.neonstarter.jdbc.autoconfigure.NeonTopologyContexts;
 import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
 
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,20 +66,19 @@ class NeonHealthGroupsIntegrationTests {
 			assertThat(context).hasNotFailed();
 			HealthContributorRegistry registry = context.getBean(HealthContributorRegistry.class);
 			assertThat(registry.getContributor("db"))
-				.isInstanceOfSatisfying(org.springframework.boot.health.contributor.CompositeHealthContributor.class,
+				.isInstanceOfSatisfying(CompositeHealthContributor.class,
 						(db) -> assertThat(db.stream().map((entry) -> entry.name())).containsExactly("reportingDataSource"));
 			assertThat(registry.getContributor("neon")).isNotNull();
 		});
 	}
 
-	@org.springframework.boot.autoconfigure.AutoConfiguration(
-			after = dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration.class)
+	@AutoConfiguration(after = NeonDataSourceAutoConfiguration.class)
 	static class LateDataSourceConfiguration {
 
-		@org.springframework.context.annotation.Bean
-		javax.sql.DataSource reportingDataSource() {
+		@Bean
+		DataSource reportingDataSource() {
 			// Never connected to here: the health is not asked.
-			return new org.springframework.jdbc.datasource.SimpleDriverDataSource(new org.postgresql.Driver(),
+			return new SimpleDriverDataSource(new Driver(),
 					"jdbc:postgresql://localhost:1/reporting");
 		}
 

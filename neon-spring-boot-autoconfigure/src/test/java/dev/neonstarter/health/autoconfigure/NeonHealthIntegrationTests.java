@@ -266,16 +266,8 @@ class NeonHealthIntegrationTests {
 
 	@Test
 	void aHungServerCannotHangTheProbe() throws Exception {
-		// Accepts TCP connections and never answers: the driver would wait for the connection timeout.
 		try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-			String url = "postgresql://app@127.0.0.1:" + blackHole.getLocalPort() + "/app?sslmode=disable";
-			new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(
-						dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration.class,
-						HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
-						NeonHealthContributorAutoConfiguration.class))
-				.withPropertyValues("neon.url=" + url, "neon.health.probe-mode=active", "neon.health.timeout=500ms",
-						"neon.pooled.hikari.connection-timeout=30000")
+			blackHoleRunner(blackHole).withPropertyValues("neon.health.timeout=500ms")
 				.run((context) -> {
 					Health health = indicator(context, "pooled").health();
 					assertThat(health.getStatus()).isEqualTo(Status.DOWN);
@@ -290,14 +282,7 @@ class NeonHealthIntegrationTests {
 	@Test
 	void aProbeDuringAnotherProbesCheckDoesNotWaitForIt() throws Exception {
 		try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-			String url = "postgresql://app@127.0.0.1:" + blackHole.getLocalPort() + "/app?sslmode=disable";
-			new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(
-						dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration.class,
-						HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
-						NeonHealthContributorAutoConfiguration.class))
-				.withPropertyValues("neon.url=" + url, "neon.health.probe-mode=active", "neon.health.cache-ttl=0",
-						"neon.health.timeout=30s", "neon.pooled.hikari.connection-timeout=30000")
+			blackHoleRunner(blackHole).withPropertyValues("neon.health.cache-ttl=0", "neon.health.timeout=30s")
 				.run((context) -> {
 					HealthIndicator pooled = indicator(context, "pooled");
 					Thread first = new Thread(pooled::health, "first-probe");
@@ -311,6 +296,21 @@ class NeonHealthIntegrationTests {
 					first.interrupt();
 				});
 		}
+	}
+
+	/**
+	 * The pooled pool, actively probed, on a server that accepts TCP connections and never answers: the driver
+	 * would wait for the connection timeout (30 s here).
+	 */
+	private static ApplicationContextRunner blackHoleRunner(ServerSocket blackHole) {
+		String url = "postgresql://app@127.0.0.1:" + blackHole.getLocalPort() + "/app?sslmode=disable";
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(
+					dev.neonstarter.jdbc.autoconfigure.NeonDataSourceAutoConfiguration.class,
+					HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+					NeonHealthContributorAutoConfiguration.class))
+			.withPropertyValues("neon.url=" + url, "neon.health.probe-mode=active",
+					"neon.pooled.hikari.connection-timeout=30000");
 	}
 
 	private long checkQueriesOnServer() {

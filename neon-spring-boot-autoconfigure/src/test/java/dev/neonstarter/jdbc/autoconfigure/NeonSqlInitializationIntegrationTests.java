@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.ApplicationDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
 import org.springframework.boot.sql.autoconfigure.init.ApplicationScriptDatabaseInitializer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,11 +29,7 @@ class NeonSqlInitializationIntegrationTests {
 	@Test
 	void schemaScriptsRunOnTheDirectEndpoint() {
 		String database = this.topology.createDatabase();
-		NeonTopologyContexts.runner(this.topology, database)
-			.withConfiguration(AutoConfigurations.of(NeonSqlInitializationAutoConfiguration.class,
-					DataSourceInitializationAutoConfiguration.class))
-			.withPropertyValues("spring.sql.init.mode=always",
-					"spring.sql.init.schema-locations=classpath:neon-sql-init/schema.sql")
+		runner(database).withPropertyValues("spring.sql.init.schema-locations=classpath:neon-sql-init/schema.sql")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(ApplicationScriptDatabaseInitializer.class);
@@ -50,11 +47,8 @@ class NeonSqlInitializationIntegrationTests {
 	@Test
 	void scriptsOfAUserOfTheirOwnRunOnTheDirectEndpointWithItsSettings() {
 		String database = this.topology.createDatabase();
-		NeonTopologyContexts.runner(this.topology, database)
-			.withConfiguration(AutoConfigurations.of(NeonSqlInitializationAutoConfiguration.class,
-					DataSourceInitializationAutoConfiguration.class))
-			.withPropertyValues("spring.sql.init.mode=always",
-					"spring.sql.init.schema-locations=classpath:neon-sql-init/schema.sql",
+		runner(database)
+			.withPropertyValues("spring.sql.init.schema-locations=classpath:neon-sql-init/schema.sql",
 					"spring.sql.init.username=" + NeonTestTopology.MIGRATOR,
 					"spring.sql.init.password=" + NeonTestTopology.MIGRATOR_PASSWORD)
 			.run((context) -> {
@@ -77,16 +71,20 @@ class NeonSqlInitializationIntegrationTests {
 	@Test
 	void withoutScriptsNothingConnects() {
 		String database = this.topology.createDatabase();
-		NeonTopologyContexts.runner(this.topology, database)
-			.withConfiguration(AutoConfigurations.of(NeonSqlInitializationAutoConfiguration.class,
-					DataSourceInitializationAutoConfiguration.class))
-			.withPropertyValues("spring.sql.init.mode=always", "neon.ssl.verify-on-startup=false")
+		runner(database).withPropertyValues("neon.ssl.verify-on-startup=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				NeonHikariDataSource direct = context.getBean(NeonDataSources.DIRECT_BEAN_NAME,
 						NeonHikariDataSource.class);
 				assertThat(direct.activity().lastSuccess()).isNull();
 			});
+	}
+
+	private ApplicationContextRunner runner(String database) {
+		return NeonTopologyContexts.runner(this.topology, database)
+			.withConfiguration(AutoConfigurations.of(NeonSqlInitializationAutoConfiguration.class,
+					DataSourceInitializationAutoConfiguration.class))
+			.withPropertyValues("spring.sql.init.mode=always");
 	}
 
 }
