@@ -35,7 +35,9 @@ import dev.neonstarter.testsupport.NeonTestTopology;
  * A variant may carry JVM arguments after {@code |}, for example
  * {@code starter|-Dneon.ssl.verify-on-startup=false}, to see what one piece costs; with more than two variants
  * (or {@code --no-timeline}, which measures without the timeline's own cost) only the ready times are printed,
- * each paired by round with the first variant's. Variants are separated by {@code ;} instead of {@code ,} when the
+ * each paired by round with the first variant's, next to the medians of the process's CPU time and classes
+ * loaded when ready (on two cores, startup keeps both busy: CPU time says what a piece costs with less noise
+ * than wall time, and the JIT compiler's share of it grows with the code a piece runs). Variants are separated by {@code ;} instead of {@code ,} when the
  * list holds a {@code ;}, so that JVM arguments with commas can be given, for example a JFR recording of each:
  * {@code "--variants=starter|-XX:StartFlightRecording=filename=/tmp/starter.jfr,settings=profile;hand-assembled|..."}.
  */
@@ -65,10 +67,12 @@ public final class StartupTimeline {
 		}
 		String first = variants.get(0);
 		StartupComparison.Result starts = measured.starts();
-		System.out.printf("%n%-60s %8s  %s%n", "variant", "median", "paired by round with the first [95 % interval]");
+		System.out.printf("%n%-60s %8s %8s %8s  %s%n", "variant", "median", "CPU ms", "classes",
+				"paired by round with the first [95 % interval]");
 		for (String variant : variants) {
-			System.out.printf("%-60s %8.0f  %s%n", variant, starts.median(variant),
-					starts.paired(variant, first).describe());
+			System.out.printf("%-60s %8.0f %8.0f %8.0f  %s%n", variant, starts.median(variant),
+					starts.median(variant, StartupComparison.Run::cpuMillis),
+					starts.median(variant, StartupComparison.Run::classes), starts.paired(variant, first).describe());
 		}
 		if (timeline && variants.size() == 2) {
 			Breakdown breakdown = new Breakdown(first, variants.get(1), rounds, measured);
