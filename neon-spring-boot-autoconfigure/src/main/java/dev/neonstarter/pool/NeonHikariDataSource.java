@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import com.zaxxer.hikari.pool.HikariPool;
 import com.zaxxer.hikari.util.DriverDataSource;
+import com.zaxxer.hikari.util.UtilityElf;
 import dev.neonstarter.connection.NeonAuthenticationException;
 import dev.neonstarter.connection.NeonConnectionFailures;
 import dev.neonstarter.connection.NeonUnavailableException;
@@ -46,6 +47,23 @@ public class NeonHikariDataSource extends HikariDataSource {
 	private volatile @Nullable ConnectionGuard guard;
 
 	private volatile boolean started;
+
+	private final Object isolationLock = new Object();
+
+	/**
+	 * Once {@link #isolationKept}: the pool's own transaction isolation setting ({@code transaction-isolation}),
+	 * kept from HikariCP when the pool started through a pooler, or {@code null}. See {@link #start()}.
+	 */
+	private @Nullable String poolIsolation;
+
+	/** Whether {@link #poolIsolation} holds the setting and HikariCP's configuration no longer does. */
+	private boolean isolationKept;
+
+	/**
+	 * The level each transaction through the pooler is given when nothing asks for another (a JDBC constant), or
+	 * -1 to leave transactions at the role's default level.
+	 */
+	private volatile int poolerIsolation = -1;
 
 	/** {@code sslpassword}, kept out of HikariCP's configuration (see {@link #hideSecretDriverProperties()}). */
 	private volatile @Nullable String sslPassword;
@@ -148,7 +166,8 @@ public class NeonHikariDataSource extends HikariDataSource {
 			current.acquired(System.nanoTime() - start);
 		}
 		this.activity.success((this.activity.serverVersion() == null) ? connection.getMetaData().getDatabaseProductVersion() : null);
-		return this.queries.instrument(connection, getPoolName(), monitor, this.endpoint.throughPooler());
+		return this.queries.instrument(connection, getPoolName(), monitor, this.endpoint.throughPooler(),
+				this.poolerIsolation);
 	}
 
 	private Connection borrow(long maxWaitMillis) throws SQLException {
@@ -164,9 +183,15 @@ public class NeonHikariDataSource extends HikariDataSource {
 	 * caller: a second TLS handshake and login, several round trips to a Neon endpoint. An idle floor of one
 	 * while the pool starts keeps that first connection for the caller; the floor is zero again before the
 	 * caller uses it, so idle-timeout closes it as usual.
+	 * <p>
+	 * Through a pooler in transaction mode, the pool's own transaction isolation level is kept from HikariCP, which
+	 * would set it on each connection it opens for the session: a statement of its own, which the pooler runs on a
+	 * server connection it then gives to other clients. When it differs from the role's default, each transaction
+	 * is given it instead, as a level asked by the application is ({@code PoolerIsolation}).
 	 */
 	private synchronized Connection start() throws SQLException {
 		boolean starting = getHikariPoolMXBean() == null;
+		String poolIsolation = (starting && this.endpoint.throughPooler()) ? keepIsolationFromHikari() : null;
 		Connection connection;
 		if (this.started || getMinimumIdle() != 0 || isClosed()) {
 			this.started = true;
@@ -182,6 +207,18 @@ public class NeonHikariDataSource extends HikariDataSource {
 				setMinimumIdle(0);
 			}
 		}
+		if (poolIsolation != null) {
+			int level = UtilityElf.getTransactionIsolation(poolIsolation);
+			int roleDefault;
+			try {
+				roleDefault = connection.getTransactionIsolation();
+			}
+			catch (SQLException ex) {
+				// Unknown: each transaction is given the level, which is right whatever the default.
+				roleDefault = -1;
+			}
+			this.poolerIsolation = (roleDefault != level) ? level : -1;
+		}
 		if (starting && isClosed()) {
 			// Closed while HikariCP built the pool (a failed startup closes it while its TLS proof connects on
 			// a thread of its own): HikariCP's close() found no pool to shut down, and this one would live on
@@ -190,6 +227,34 @@ public class NeonHikariDataSource extends HikariDataSource {
 			throw new SQLException("The Neon pool " + getPoolName() + " was closed while it started");
 		}
 		return connection;
+	}
+
+	/** Takes the pool's transaction isolation setting out of HikariCP's configuration (once) and returns it. */
+	private @Nullable String keepIsolationFromHikari() {
+		synchronized (this.isolationLock) {
+			if (!this.isolationKept) {
+				String configured = getTransactionIsolation();
+				if (configured != null) {
+					// HikariCP's own reading of the setting, so that a wrong one fails as it would.
+					UtilityElf.getTransactionIsolation(configured);
+					setTransactionIsolation(null);
+				}
+				this.poolIsolation = configured;
+				this.isolationKept = true;
+			}
+			return this.poolIsolation;
+		}
+	}
+
+	/**
+	 * The pool's transaction isolation setting ({@code transaction-isolation}), or {@code null} for the role's
+	 * default. Through a pooler HikariCP's own {@link #getTransactionIsolation()} no longer has it once the pool
+	 * has started: each transaction is given the level instead (see {@link #start()}).
+	 */
+	public @Nullable String poolTransactionIsolation() {
+		synchronized (this.isolationLock) {
+			return this.isolationKept ? this.poolIsolation : getTransactionIsolation();
+		}
 	}
 
 	private void shutDown(Connection connection) {

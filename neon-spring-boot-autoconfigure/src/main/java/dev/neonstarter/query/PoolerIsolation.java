@@ -18,14 +18,19 @@ final class PoolerIsolation {
 
 	private final Connection target;
 
-	/** The level asked for, or -1 when none was (then the driver is asked). */
-	private int level = -1;
+	/** The level asked for (or the pool's own), or -1 when none was (then the driver is asked). */
+	private int level;
 
 	/** Whether the current transaction has been given the level. */
 	private boolean applied;
 
-	PoolerIsolation(Connection target) {
+	/**
+	 * @param poolLevel the pool's own level, given to each transaction nothing asks another level for, or -1
+	 * for the role's default
+	 */
+	PoolerIsolation(Connection target, int poolLevel) {
 		this.target = target;
+		this.level = poolLevel;
 	}
 
 	void request(int level) throws SQLException {

@@ -44,14 +44,17 @@ public final class QueryInstrumentation {
 	 * are timed, observed and watched; through a pooler in transaction mode also one whose transaction isolation
 	 * level is sent inside each transaction instead of for the session (see {@link PoolerIsolation}): always
 	 * wrapped then.
+	 * @param isolation through a pooler, the level each transaction is given when the application asks for none
+	 * (the pool's own, a JDBC constant), or -1 for the role's default
 	 */
-	public Connection instrument(Connection connection, String poolName, StatementWatch watch, boolean throughPooler) {
+	public Connection instrument(Connection connection, String poolName, StatementWatch watch, boolean throughPooler,
+			int isolation) {
 		QueryObservations current = this.observations;
 		if (this.listeners.isEmpty() && current == null && !watch.watchesStatements() && !throughPooler) {
 			return connection;
 		}
 		return QueryTiming.wrap(connection, poolName, this.listeners, current, watch,
-				throughPooler ? new PoolerIsolation(connection) : null);
+				throughPooler ? new PoolerIsolation(connection, isolation) : null);
 	}
 
 }

@@ -79,7 +79,7 @@ class NeonReadReplicaConfiguration {
 		// Given, not discovered: the proxy would otherwise open a primary connection to learn them, waking the
 		// primary compute for work that only needs the replica.
 		routing.setDefaultAutoCommit(pooled.isAutoCommit());
-		String isolation = pooled.getTransactionIsolation();
+		String isolation = pooled.poolTransactionIsolation();
 		if (isolation == null) {
 			// PostgreSQL's default; set neon.pooled.hikari.transaction-isolation if the role's differs.
 			routing.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);

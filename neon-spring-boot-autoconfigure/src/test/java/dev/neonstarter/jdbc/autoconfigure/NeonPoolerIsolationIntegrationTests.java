@@ -79,6 +79,36 @@ class NeonPoolerIsolationIntegrationTests {
 		});
 	}
 
+	@Test
+	void aPoolLevelIsolationAppliesToEachTransactionAndStaysThere() {
+		String database = this.topology.createDatabase();
+		NeonTopologyContexts.runner(this.topology, database)
+			.withPropertyValues("neon.pooled.hikari.transaction-isolation=TRANSACTION_REPEATABLE_READ",
+					"neon.pooled.hikari.minimum-idle=2")
+			.run((context) -> {
+				DataSource pooled = context.getBean(NeonDataSources.POOLED_BEAN_NAME, DataSource.class);
+				JdbcTemplate jdbc = new JdbcTemplate(pooled);
+				TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(pooled));
+				for (int i = 0; i < 3; i++) {
+					String level = transactions
+						.execute((status) -> jdbc.queryForObject("SHOW transaction_isolation", String.class));
+					assertThat(level).isEqualTo("repeatable read");
+					// A transaction asking for its own level still gets it, and the next one the pool's again.
+					TransactionTemplate serializable = new TransactionTemplate(new DataSourceTransactionManager(pooled));
+					serializable.setIsolationLevel(TransactionDefinition.ISOLATION_SERIALIZABLE);
+					String asked = serializable
+						.execute((status) -> jdbc.queryForObject("SHOW transaction_isolation", String.class));
+					assertThat(asked).isEqualTo("serializable");
+				}
+				try (Connection connection = pooled.getConnection()) {
+					assertThat(connection.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_REPEATABLE_READ);
+				}
+				// HikariCP sets a pool's level on each connection it opens, for the session: through PgBouncer, on a
+				// server connection other clients are given.
+				assertThat(serverConnectionLevels(database)).isNotEmpty().containsOnly("read committed");
+			});
+	}
+
 	/**
 	 * The level every server connection PgBouncer has for the database would give another client: as many plain
 	 * clients as PgBouncer has server connections for it ({@code default_pool_size} 2 in the test topology) each

@@ -41,6 +41,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -109,6 +110,24 @@ class NeonReadReplicaIntegrationTests {
 			assertThat(whichIn(context, false)).isEqualTo(onPrimary);
 			assertThat(which(jdbc)).as("outside a transaction").isEqualTo(onPrimary);
 		});
+	}
+
+	@Test
+	void thePoolsIsolationLevelIsTheRoutingDefaultAndATransactionMayAskForAnother() {
+		runner().withPropertyValues("neon.pooled.hikari.transaction-isolation=TRANSACTION_REPEATABLE_READ")
+			.run((context) -> {
+				JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+				PlatformTransactionManager transactionManager = context.getBean(PlatformTransactionManager.class);
+				String byDefault = new TransactionTemplate(transactionManager)
+					.execute((status) -> jdbc.queryForObject("SHOW transaction_isolation", String.class));
+				assertThat(byDefault).isEqualTo("repeatable read");
+				// The routing proxy applies a level only when it differs from what it takes as the default.
+				TransactionTemplate readCommitted = new TransactionTemplate(transactionManager);
+				readCommitted.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+				String asked = readCommitted
+					.execute((status) -> jdbc.queryForObject("SHOW transaction_isolation", String.class));
+				assertThat(asked).isEqualTo("read committed");
+			});
 	}
 
 	@Test
