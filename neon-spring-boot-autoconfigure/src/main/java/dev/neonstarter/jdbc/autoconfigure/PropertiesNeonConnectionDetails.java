@@ -1,5 +1,7 @@
 package dev.neonstarter.jdbc.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import dev.neonstarter.connection.NeonConnectionString;
@@ -26,6 +28,10 @@ final class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 
 	static final String SPRING_DATASOURCE_URL = "spring.datasource.url";
 
+	static final String SPRING_DATASOURCE_USERNAME = "spring.datasource.username";
+
+	static final String SPRING_DATASOURCE_PASSWORD = "spring.datasource.password";
+
 	private static final Log logger = LogFactory.getLog(PropertiesNeonConnectionDetails.class);
 
 	private final NeonConnectionString pooled;
@@ -43,12 +49,13 @@ final class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 			main = primary.parse();
 			if (dataSourceUrl != null) {
 				checkSameDatabase(primary, main, dataSourceUrl, dataSource);
+				main = withDataSourceCredentials(primary, main, environment);
 			}
 		}
 		else if (dataSource != null && dataSource.isNeonHost()) {
 			main = dataSource.withCredentials(
-					NeonEndpoints.blankToNull(environment.getProperty("spring.datasource.username")),
-					NeonEndpoints.blankToNull(environment.getProperty("spring.datasource.password")));
+					NeonEndpoints.blankToNull(environment.getProperty(SPRING_DATASOURCE_USERNAME)),
+					NeonEndpoints.blankToNull(environment.getProperty(SPRING_DATASOURCE_PASSWORD)));
 			logger.info("Neon DataSources use spring.datasource.url (a Neon host " + main.host() + "), as neither"
 					+ " neon.url nor DATABASE_URL is set");
 		}
@@ -120,6 +127,36 @@ final class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 			throw new NeonDataSourceUrlConflictException(neonSource.name, neon.host(),
 					other.host() + ":" + other.port() + "/" + other.database());
 		}
+	}
+
+	/**
+	 * {@code spring.datasource.username}/{@code password} beside a Neon URL for the same database (often
+	 * {@code spring.datasource.url=${DATABASE_URL}}, the user and password set apart as Neon's Spring snippet shows
+	 * them) fill in what the Neon URL lacks; where it carries its own, they are not used, and a warning names them
+	 * (never a value), since {@code neon.username}/{@code neon.password} are the way to override it.
+	 */
+	private static NeonConnectionString withDataSourceCredentials(Source neonSource, NeonConnectionString neon,
+			Environment environment) {
+		String username = NeonEndpoints.blankToNull(environment.getProperty(SPRING_DATASOURCE_USERNAME));
+		String password = NeonEndpoints.blankToNull(environment.getProperty(SPRING_DATASOURCE_PASSWORD));
+		List<String> unused = new ArrayList<>();
+		List<String> own = new ArrayList<>();
+		if (username != null && neon.username() != null && !username.equals(neon.username())) {
+			unused.add(SPRING_DATASOURCE_USERNAME);
+			own.add("user");
+		}
+		if (password != null && neon.password() != null && !password.equals(neon.password())) {
+			unused.add(SPRING_DATASOURCE_PASSWORD);
+			own.add("password");
+		}
+		if (!unused.isEmpty()) {
+			logger.warn(String.join(" and ", unused) + ((unused.size() > 1) ? " are" : " is")
+					+ " not used by the Neon pools: " + neonSource.name + " carries its own " + String.join(" and ", own)
+					+ ". Remove " + ((unused.size() > 1) ? "them" : "it") + ", or set neon.username / neon.password"
+					+ " to override the URL's");
+		}
+		return neon.withCredentials((neon.username() == null) ? username : null,
+				(neon.password() == null) ? password : null);
 	}
 
 	/** What a URL the starter cannot parse points at, without anything that could be a credential. */

@@ -149,6 +149,37 @@ class NeonDataSourceBackOffTests {
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(NeonConnectionDetails.class));
 	}
 
+	@Test
+	void springDatasourceCredentialsFillInWhatTheSameDatabasesNeonUrlLacks(CapturedOutput output) {
+		// spring.datasource.url=${DATABASE_URL} with the user and password apart, as Neon's Spring snippet shows them.
+		String jdbc = "jdbc:postgresql://ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require";
+		this.runner
+			.withPropertyValues("DATABASE_URL=" + jdbc, "spring.datasource.url=${DATABASE_URL}",
+					"spring.datasource.username=app", "spring.datasource.password=app-secret")
+			.run((context) -> {
+				NeonConnectionDetails details = context.getBean(NeonConnectionDetails.class);
+				assertThat(details.getPooled().username()).isEqualTo("app");
+				assertThat(details.getPooled().password()).isEqualTo("app-secret");
+				assertThat(details.getDirect().username()).isEqualTo("app");
+				assertThat(details.getDirect().password()).isEqualTo("app-secret");
+			});
+		assertThat(output).doesNotContain("is not used by the Neon pools");
+	}
+
+	@Test
+	void springDatasourceCredentialsThatTheNeonUrlOverridesAreNamed(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("DATABASE_URL=" + NEON_POOLED,
+					"spring.datasource.url=jdbc:postgresql://ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb",
+					"spring.datasource.username=reader", "spring.datasource.password=reader-secret")
+			.run((context) -> assertThat(context.getBean(NeonConnectionDetails.class).getPooled().username())
+				.isEqualTo("app"));
+		assertThat(output).contains("spring.datasource.username and spring.datasource.password are not used by the"
+				+ " Neon pools: DATABASE_URL carries its own user and password")
+			.doesNotContain("reader-secret")
+			.doesNotContain("app-secret");
+	}
+
 	private static ConfigurableApplicationContext start(Class<?> source, String... args) {
 		SpringApplication application = new SpringApplication(source);
 		application.setWebApplicationType(WebApplicationType.NONE);
