@@ -61,6 +61,13 @@ final class ConnectionStringParser {
 			throw new InvalidNeonConnectionStringException("it is empty");
 		}
 		String text = input.strip();
+		if (text.startsWith("\"") || text.startsWith("'")) {
+			// Spring Boot reads quotes in a .properties (or imported .env) file as part of the value, as Docker's
+			// --env-file and a Secret do; without this, the scheme would read '(none)', which says nothing.
+			throw new InvalidNeonConnectionStringException("it is enclosed in quotes, which are kept as part of the"
+					+ " value where it was set (a .properties or .env file, Docker's --env-file, a Kubernetes Secret);"
+					+ " remove them");
+		}
 		boolean jdbc;
 		String rest;
 		if (text.regionMatches(true, 0, "jdbc:postgresql://", 0, 18)) {

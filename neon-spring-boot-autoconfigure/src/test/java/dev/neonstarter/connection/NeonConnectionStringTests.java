@@ -302,6 +302,19 @@ class NeonConnectionStringTests {
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("Zq9x").doesNotContain("Wk7"));
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "\"postgresql://u:s3cretpw@ep-x-1.us-east-2.aws.neon.tech/neondb\"",
+			"'postgresql://u:s3cretpw@ep-x-1.us-east-2.aws.neon.tech/neondb'\n",
+			"\"jdbc:postgresql://ep-x-1.us-east-2.aws.neon.tech/neondb?password=s3cretpw" })
+	void aQuotedStringIsRejectedSayingToRemoveTheQuotes(String input) {
+		// A .properties or .env file read by Spring Boot, Docker's --env-file and a Secret keep the quotes.
+		assertThatExceptionOfType(InvalidNeonConnectionStringException.class)
+			.isThrownBy(() -> NeonConnectionString.parse(input))
+			.withMessage("Invalid connection string: it is enclosed in quotes, which are kept as part of the value where"
+					+ " it was set (a .properties or .env file, Docker's --env-file, a Kubernetes Secret); remove them")
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("s3cret"));
+	}
+
 	@Test
 	void emptyInputIsRejected() {
 		assertThatExceptionOfType(InvalidNeonConnectionStringException.class)
