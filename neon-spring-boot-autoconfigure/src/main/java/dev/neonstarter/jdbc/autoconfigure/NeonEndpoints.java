@@ -34,6 +34,8 @@ final class NeonEndpoints {
 	 */
 	static final List<String> REJECTED_BY_POOLER = List.of("options", "currentSchema");
 
+	private static final String PGJDBC_URL_PREFIX = "jdbc:postgresql://";
+
 	private static final Log logger = LogFactory.getLog(NeonEndpoints.class);
 
 	private final NeonEndpoint pooled;
@@ -107,8 +109,11 @@ final class NeonEndpoints {
 		NeonConnectionString connection = endpoint.connection();
 		NeonConnectionString boundUrl = null;
 		if (!Objects.equals(dataSource.getJdbcUrl(), connection.toJdbcUrl())) {
-			// A URL that is not a connection string the starter reads leaves the checks to the one configured.
-			boundUrl = parseOrNull(dataSource.getJdbcUrl());
+			// A URL of another scheme (a wrapping driver's) leaves the checks to the one configured; a pgjdbc URL
+			// the starter cannot read fails, since pgjdbc would use its parameters (its sslmode first) unchecked.
+			String jdbcUrl = dataSource.getJdbcUrl();
+			boundUrl = (jdbcUrl != null && jdbcUrl.strip().regionMatches(true, 0, PGJDBC_URL_PREFIX, 0,
+					PGJDBC_URL_PREFIX.length())) ? parse(jdbcUrl, prefix + ".jdbc-url") : parseOrNull(jdbcUrl);
 			connection = Objects.requireNonNullElse(boundUrl, connection);
 			if (direct) {
 				requireDirect(prefix + ".jdbc-url", connection);

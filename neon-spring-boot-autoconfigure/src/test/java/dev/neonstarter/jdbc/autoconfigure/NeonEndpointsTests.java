@@ -6,6 +6,7 @@ import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
 import dev.neonstarter.connection.NeonPoolerEndpointException;
 import dev.neonstarter.connection.NeonSslMode;
+import dev.neonstarter.connection.UnknownConnectionParameterException;
 import dev.neonstarter.pool.NeonEndpoint;
 import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.pool.NeonPools;
@@ -372,6 +373,24 @@ class NeonEndpointsTests {
 			assertThatExceptionOfType(InvalidNeonConnectionStringException.class)
 				.isThrownBy(() -> NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false))
 				.withMessageContaining("set neon.ssl.mode=require to ask for it");
+		}
+	}
+
+	@Test
+	void aBoundJdbcUrlTheStarterCannotReadFailsInsteadOfSkippingItsChecks() {
+		// pgjdbc would connect with the URL's sslmode=disable (and ignore the lower-cased name), while the starter,
+		// which left the URL unchecked, would report verify-full.
+		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
+			pooled.setJdbcUrl("jdbc:postgresql://ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb"
+					+ "?sslmode=disable&sockettimeout=30");
+			assertThatExceptionOfType(UnknownConnectionParameterException.class)
+				.isThrownBy(() -> NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false))
+				.satisfies((ex) -> {
+					assertThat(ex.getSource()).isEqualTo("neon.pooled.hikari.jdbc-url");
+					assertThat(ex.getParameter()).isEqualTo("sockettimeout");
+					assertThat(ex.getSuggestion()).isEqualTo("pgjdbc spells it 'socketTimeout'");
+				});
+			assertThat(pooled.endpoint().tls().mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
 		}
 	}
 
