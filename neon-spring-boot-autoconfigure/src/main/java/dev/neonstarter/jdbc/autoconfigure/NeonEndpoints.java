@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeSet;
 
 import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
@@ -14,6 +15,7 @@ import dev.neonstarter.ssl.NeonTlsPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGProperty;
 
 import org.springframework.util.StringUtils;
 
@@ -103,6 +105,9 @@ final class NeonEndpoints {
 		NeonEndpoint endpoint = dataSource.endpoint();
 		dataSource.hideSecretDriverProperties();
 		Properties driverProperties = dataSource.getDataSourceProperties();
+		if (dataSource.getDataSourceClassName() == null) {
+			warnUnknownDriverProperties(driverProperties, prefix);
+		}
 		if (endpoint.throughPooler()) {
 			checkPoolerParameters(driverProperties.keySet(), prefix + ".data-source-properties");
 		}
@@ -122,6 +127,28 @@ final class NeonEndpoints {
 		NeonTlsPolicy.Decision tls = NeonTlsPolicy.bound(endpoint.tls(), boundUrl, driverProperties, prefix);
 		if (connection != endpoint.connection() || tls != endpoint.tls()) {
 			dataSource.updateEndpoint(new NeonEndpoint(connection, tls, endpoint.throughPooler()));
+		}
+	}
+
+	/**
+	 * pgjdbc ignores a driver property it does not know, and Spring Boot lower-cases the map keys that environment
+	 * variables bind ({@code NEON_POOLED_HIKARI_DATASOURCEPROPERTIES_SOCKETTIMEOUT} gives {@code sockettimeout}): such
+	 * a setting would be lost without a word. Names only, never values. (With a {@code data-source-class-name} the
+	 * keys are that DataSource's bean properties instead, which this does not judge.)
+	 */
+	private static void warnUnknownDriverProperties(Properties driverProperties, String prefix) {
+		for (String name : new TreeSet<>(driverProperties.stringPropertyNames())) {
+			if (PGProperty.forName(name) == null) {
+				String spelling = Arrays.stream(PGProperty.values())
+					.map(PGProperty::getName)
+					.filter(name::equalsIgnoreCase)
+					.findFirst()
+					.orElse(null);
+				logger.warn(prefix + ".data-source-properties." + name + " is not a pgjdbc connection property, so"
+						+ " pgjdbc ignores it" + ((spelling != null) ? " (pgjdbc spells it '" + spelling + "'; an"
+								+ " environment variable gives a map key in lower case: set it in a configuration file,"
+								+ " SPRING_APPLICATION_JSON or the URL)" : "; remove it"));
+			}
 		}
 	}
 

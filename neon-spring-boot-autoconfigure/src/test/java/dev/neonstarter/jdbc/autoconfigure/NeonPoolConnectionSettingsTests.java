@@ -2,6 +2,7 @@ package dev.neonstarter.jdbc.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.neonstarter.connection.InvalidNeonConnectionStringException;
@@ -17,6 +18,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -151,6 +154,23 @@ class NeonPoolConnectionSettingsTests {
 				.rootCause()
 				.isInstanceOf(InvalidNeonConnectionStringException.class)
 				.hasMessageContaining("parameter 'currentSchema'"));
+	}
+
+	@Test
+	void aDriverPropertyPgjdbcDoesNotKnowIsNamed(CapturedOutput output) {
+		// Spring Boot lower-cases the map keys of environment variables: pgjdbc would ignore "sockettimeout".
+		this.runner.withPropertyValues("neon.url=" + NEON_POOLED)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource(
+						"test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						Map.of("NEON_POOLED_HIKARI_DATASOURCEPROPERTIES_SOCKETTIMEOUT", "30"))))
+			.run((context) -> assertThat(pools(context)[0].getDataSourceProperties()).containsEntry("sockettimeout",
+					"30"));
+		assertThat(output).contains("neon.pooled.hikari.data-source-properties.sockettimeout is not a pgjdbc"
+				+ " connection property, so pgjdbc ignores it (pgjdbc spells it 'socketTimeout'; an environment variable"
+				+ " gives a map key in lower case")
+			.doesNotContain("app-secret");
 	}
 
 	@Test
