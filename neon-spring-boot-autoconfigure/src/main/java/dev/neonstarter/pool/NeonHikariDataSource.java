@@ -192,6 +192,11 @@ public class NeonHikariDataSource extends HikariDataSource {
 	private synchronized Connection start() throws SQLException {
 		boolean starting = getHikariPoolMXBean() == null;
 		String poolIsolation = (starting && this.endpoint.throughPooler()) ? keepIsolationFromHikari() : null;
+		int poolLevel = (poolIsolation != null) ? UtilityElf.getTransactionIsolation(poolIsolation) : -1;
+		if (poolLevel != -1) {
+			// Given to each transaction until the role's default is known to be the same (also if this start fails).
+			this.poolerIsolation = poolLevel;
+		}
 		Connection connection;
 		if (this.started || getMinimumIdle() != 0 || isClosed()) {
 			this.started = true;
@@ -207,17 +212,15 @@ public class NeonHikariDataSource extends HikariDataSource {
 				setMinimumIdle(0);
 			}
 		}
-		if (poolIsolation != null) {
-			int level = UtilityElf.getTransactionIsolation(poolIsolation);
-			int roleDefault;
+		if (poolLevel != -1) {
 			try {
-				roleDefault = connection.getTransactionIsolation();
+				if (connection.getTransactionIsolation() == poolLevel) {
+					this.poolerIsolation = -1;
+				}
 			}
 			catch (SQLException ex) {
-				// Unknown: each transaction is given the level, which is right whatever the default.
-				roleDefault = -1;
+				// Unknown: each transaction is still given the level, which is right whatever the default.
 			}
-			this.poolerIsolation = (roleDefault != level) ? level : -1;
 		}
 		if (starting && isClosed()) {
 			// Closed while HikariCP built the pool (a failed startup closes it while its TLS proof connects on

@@ -12,6 +12,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 
 import dev.neonstarter.pool.NeonDataSources;
+import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A transaction isolation level asked through PgBouncer in transaction mode ({@code @Transactional(isolation = …)},
@@ -106,6 +108,27 @@ class NeonPoolerIsolationIntegrationTests {
 				// HikariCP sets a pool's level on each connection it opens, for the session: through PgBouncer, on a
 				// server connection other clients are given.
 				assertThat(serverConnectionLevels(database)).isNotEmpty().containsOnly("read committed");
+			});
+	}
+
+	@Test
+	void aPoolLevelIsolationAppliesAfterAFailedFirstStart() {
+		String database = this.topology.createDatabase();
+		NeonTopologyContexts.runner(this.topology, database)
+			.withPropertyValues("neon.pooled.hikari.transaction-isolation=TRANSACTION_REPEATABLE_READ",
+					"neon.pooled.hikari.minimum-idle=1", "neon.ssl.verify-on-startup=false",
+					"neon.password=not-" + NeonTestTopology.APP_PASSWORD)
+			.run((context) -> {
+				NeonHikariDataSource pooled = context.getBean(NeonDataSources.POOLED_BEAN_NAME,
+						NeonHikariDataSource.class);
+				// The pool's first start fails (a refused login here; an endpoint down at startup alike).
+				assertThatExceptionOfType(SQLException.class).isThrownBy(pooled::getConnection);
+				pooled.setPassword(NeonTestTopology.APP_PASSWORD);
+				JdbcTemplate jdbc = new JdbcTemplate(pooled);
+				String level = new TransactionTemplate(new DataSourceTransactionManager(pooled))
+					.execute((status) -> jdbc.queryForObject("SHOW transaction_isolation", String.class));
+				assertThat(level).isEqualTo("repeatable read");
+				assertThat(pooled.poolTransactionIsolation()).isEqualTo("TRANSACTION_REPEATABLE_READ");
 			});
 	}
 
