@@ -21,6 +21,9 @@ public final class NeonPools {
 	/** pgjdbc's driver, loaded by name by HikariCP (so it needs a reflection hint in a native image). */
 	public static final String DRIVER_CLASS_NAME = "org.postgresql.Driver";
 
+	/** pgjdbc's property that puts the server's error detail (data values) into exception messages. */
+	static final String LOG_SERVER_ERROR_DETAIL = "logServerErrorDetail";
+
 	/** PgBouncer multiplexes, so a modest client pool per instance is plenty. */
 	static final int POOLED_MAXIMUM_POOL_SIZE = 10;
 
@@ -68,6 +71,11 @@ public final class NeonPools {
 		if (endpoint.connection().parameter("ApplicationName") == null) {
 			// Tells the two pools apart in pg_stat_activity.
 			dataSource.addDataSourceProperty("ApplicationName", poolName);
+		}
+		if (endpoint.connection().parameter(LOG_SERVER_ERROR_DETAIL) == null) {
+			// pgjdbc copies the server's error detail into its exceptions: a unique violation's key values, a failed
+			// batch entry's statement with its bound values. From there they reach logs and spans.
+			dataSource.addDataSourceProperty(LOG_SERVER_ERROR_DETAIL, "false");
 		}
 		dataSource.setMaximumPoolSize(maximumPoolSize);
 		// No idle floor: refilling minimumIdle after maxLifetime opens connections and can wake a suspended
