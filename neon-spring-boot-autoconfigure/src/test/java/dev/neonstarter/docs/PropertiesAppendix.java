@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 final class PropertiesAppendix {
 
 	/** The one command that rewrites the committed appendix. */
-	static final String REWRITE_COMMAND = "./mvnw -pl neon-spring-boot-autoconfigure verify"
+	static final String REWRITE_COMMAND = "./mvnw -pl neon-spring-boot-autoconfigure -am verify"
 			+ " -Dtest=PropertiesAppendixTests -Dsurefire.failIfNoSpecifiedTests=false -Dneon.docs.write=true";
 
 	static final String PROPERTIES_HEADING = "## Properties";
