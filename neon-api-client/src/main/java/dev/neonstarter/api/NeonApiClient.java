@@ -211,21 +211,32 @@ public final class NeonApiClient {
 	}
 
 	/**
-	 * Deletes a branch (and its computes). Does not wait for Neon to finish the deletion.
+	 * Deletes a branch (and its computes). Does not wait for Neon to finish the deletion. A cleanup, so it is also
+	 * sent by a thread that was interrupted before (a test's timeout, an interrupted wait for the branch), which
+	 * stays interrupted; an interrupt while it runs still stops it.
 	 * @param branchId the branch id ({@code br-…})
 	 * @return {@code true} if it was deleted, {@code false} if it did not exist
 	 */
 	public boolean deleteBranch(String branchId) {
 		requireText(branchId, "The branch id must not be empty");
 		String path = projectPath("/branches/" + encode(branchId));
-		HttpResponse<String> response = exchange("DELETE", path, null);
-		if (response.statusCode() == 404) {
-			logger.debug("Neon branch " + branchId + " was already deleted");
-			return false;
+		// With the interrupt status set, HttpClient cancels the request at once and the branch would be left.
+		boolean interrupted = Thread.interrupted();
+		try {
+			HttpResponse<String> response = exchange("DELETE", path, null);
+			if (response.statusCode() == 404) {
+				logger.debug("Neon branch " + branchId + " was already deleted");
+				return false;
+			}
+			check("DELETE", path, response);
+			logger.info("Deleted Neon branch " + branchId + " in project " + this.projectId);
+			return true;
 		}
-		check("DELETE", path, response);
-		logger.info("Deleted Neon branch " + branchId + " in project " + this.projectId);
-		return true;
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	private @Nullable String parentId(@Nullable String parent) {

@@ -212,6 +212,39 @@ class NeonApiClientTests {
 	}
 
 	@Test
+	void anInterruptedWaitForTheOperationsStillDeletesTheBranchAndKeepsTheInterrupt() {
+		neon.branchLifecycle(3, POOLED, DIRECT);
+		NeonApiClient client = new NeonApiClient(settings(), (duration) -> {
+			throw new InterruptedException();
+		});
+		try {
+			assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client.createBranch("ci-test-x", null))
+				.withMessage("Interrupted while waiting for the Neon API");
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(neon.creates()).hasSize(1);
+		assertThat(neon.deletes()).singleElement()
+			.satisfies((delete) -> assertThat(delete.getUrl()).endsWith("/branches/" + NeonApiStub.BRANCH_ID));
+	}
+
+	@Test
+	void aBranchIsDeletedByAnInterruptedThreadWhichStaysInterrupted() {
+		neon.anyBranchDeletable();
+		Thread.currentThread().interrupt();
+		try {
+			assertThat(client().deleteBranch("br-left-behind-1")).isTrue();
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(neon.deletes()).hasSize(1);
+	}
+
+	@Test
 	void aConnectionUriThatCannotBeUsedFailsWithoutQuotingItAndTheBranchIsDeleted() {
 		neon.branchLifecycle(0, "mysql://neondb_owner:npg_s3cret@ep-small-bush-675287-pooler.us-east-2.aws.neon.tech/neondb",
 				DIRECT);
