@@ -115,6 +115,7 @@ public final class NeonApiClient {
 					+ " environment variable or neon.api.project-id (the console's project settings show it)");
 		}
 		this.key = key.strip();
+		requireHeaderSafe(this.key);
 		this.projectId = projectId.strip();
 		this.baseUrl = settings.baseUrl().replaceAll("/+$", "");
 		this.settings = settings;
@@ -129,6 +130,22 @@ public final class NeonApiClient {
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(this.settings.requestTimeout())
 			.build();
+	}
+
+	/**
+	 * Refuses a key with a character outside printable ASCII (Neon's keys have none): the JDK would refuse the
+	 * {@code Authorization} header with a message that quotes it, key included. Says where, never what.
+	 */
+	private static void requireHeaderSafe(String key) {
+		for (int i = 0; i < key.length(); i++) {
+			char c = key.charAt(i);
+			if (c <= ' ' || c >= 0x7f) {
+				throw new IllegalStateException("The Neon API key contains a line break, a space or another character"
+						+ " that Neon's keys do not have (character " + (i + 1) + " of " + key.length() + "): set "
+						+ NeonApiSettings.API_KEY_VARIABLE + " or neon.api.key to the key alone, as the Neon console"
+						+ " shows it");
+			}
+		}
 	}
 
 	/** The id of the project this client manages. */

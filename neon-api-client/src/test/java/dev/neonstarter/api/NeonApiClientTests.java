@@ -323,6 +323,18 @@ class NeonApiClientTests {
 					+ " neon.api.project-id");
 	}
 
+	@Test
+	void aKeyAnHttpHeaderCannotCarryFailsClearlyWithoutShowingIt() {
+		// Two lines of a secret file, say: the JDK's own message would quote the whole Authorization header.
+		NeonApiSettings settings = settings().withKey("napi_first_line_0123\nnapi_second_line_4567");
+		assertThatIllegalStateException().isThrownBy(() -> client(settings).listBranches())
+			.withMessage("The Neon API key contains a line break, a space or another character that Neon's keys do"
+					+ " not have (character 21 of 42): set NEON_API_KEY or neon.api.key to the key alone, as the"
+					+ " Neon console shows it")
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("napi_first", "second_line"));
+		assertThat(neon.requestCount()).isZero();
+	}
+
 	/** Client settings for the stub: its key, project and URL, 10 ms polls and retries. */
 	private NeonApiSettings settings() {
 		return NeonApiSettings.of(NeonApiStub.API_KEY, NeonApiStub.PROJECT_ID)
