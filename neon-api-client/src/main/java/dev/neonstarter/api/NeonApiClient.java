@@ -1,6 +1,5 @@
 package dev.neonstarter.api;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -9,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -427,17 +431,39 @@ public final class NeonApiClient {
 		return builder.build();
 	}
 
+	/**
+	 * Sends one request and reads its response within the request timeout. The request's own timeout ends when
+	 * the headers arrive; a body that stalls after them would otherwise be waited for forever.
+	 */
 	private HttpResponse<String> send(HttpRequest request, String method, String path) {
+		Duration timeout = this.settings.requestTimeout();
+		CompletableFuture<HttpResponse<String>> response = this.http.sendAsync(request,
+				BodyHandlers.ofString(StandardCharsets.UTF_8));
 		try {
-			return this.http.send(request, BodyHandlers.ofString(StandardCharsets.UTF_8));
+			return response.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
-		catch (IOException ex) {
-			throw new NeonApiException("Neon API " + method + " " + path + " failed: " + ex, 0, ex);
+		catch (TimeoutException ex) {
+			response.cancel(true);
+			throw timedOut(method, path, ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (cause instanceof HttpTimeoutException) {
+				throw timedOut(method, path, cause);
+			}
+			throw new NeonApiException("Neon API " + method + " " + path + " failed: " + cause, 0, cause);
 		}
 		catch (InterruptedException ex) {
+			response.cancel(true);
 			Thread.currentThread().interrupt();
 			throw new NeonApiException("Interrupted during Neon API " + method + " " + path, 0, ex);
 		}
+	}
+
+	private NeonApiException timedOut(String method, String path, Throwable cause) {
+		return new NeonApiException("Neon API " + method + " " + path + " did not answer within "
+				+ format(this.settings.requestTimeout()) + ": raise neon.api.request-timeout if the network to Neon is"
+				+ " slow", 0, cause);
 	}
 
 	private void check(String method, String path, HttpResponse<String> response) {

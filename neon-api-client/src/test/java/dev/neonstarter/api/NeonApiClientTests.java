@@ -1,5 +1,10 @@
 package dev.neonstarter.api;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,6 +31,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The Neon API client against {@link NeonApiStub}, which answers with the shapes Neon documents. Waits are
@@ -333,6 +339,37 @@ class NeonApiClientTests {
 					+ " Neon console shows it")
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("napi_first", "second_line"));
 		assertThat(neon.requestCount()).isZero();
+	}
+
+	@Test
+	void aResponseWhoseBodyStallsFailsAfterTheRequestTimeout() throws IOException {
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread stalling = new Thread(() -> {
+				try (Socket socket = server.accept()) {
+					socket.setSoTimeout(20_000);
+					socket.getInputStream().read(new byte[8192]);
+					// The status line and headers at once, then 13 of the 100 bytes announced, then nothing.
+					socket.getOutputStream()
+						.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+								+ "{\"branches\": ").getBytes(StandardCharsets.US_ASCII));
+					socket.getOutputStream().flush();
+					socket.getInputStream().read();
+				}
+				catch (IOException ex) {
+					// the client gave up
+				}
+			});
+			stalling.setDaemon(true);
+			stalling.start();
+			NeonApiClient client = client(
+					settings().withBaseUrl("http://127.0.0.1:" + server.getLocalPort() + "/api/v2")
+						.withRequestTimeout(Duration.ofMillis(300)));
+			assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatExceptionOfType(NeonApiException.class)
+				.isThrownBy(client::listBranches)
+				.withMessage("Neon API GET /projects/autumn-disk-484331/branches did not answer within 0.3s: raise"
+						+ " neon.api.request-timeout if the network to Neon is slow")
+				.satisfies((ex) -> assertThat(ex.getStatusCode()).isZero()));
+		}
 	}
 
 	/** Client settings for the stub: its key, project and URL, 10 ms polls and retries. */
