@@ -2,6 +2,7 @@ package dev.neonstarter.test;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.neonstarter.api.NeonApiClient;
 import dev.neonstarter.api.NeonBranchConnection;
@@ -105,7 +106,10 @@ class NeonBranchExtension
 		return StringUtils.hasText(value) ? value : null;
 	}
 
-	/** A created branch; closing it deletes the branch unless it is kept. */
+	/**
+	 * A created branch; closing it deletes the branch unless it is kept. So does a JVM that shuts down before
+	 * (SIGTERM or Ctrl-C, as a cancelled CI job stops its build), through a shutdown hook; a killed JVM cannot.
+	 */
 	private static final class Lease implements AutoCloseable {
 
 		private final NeonApiClient client;
@@ -114,10 +118,17 @@ class NeonBranchExtension
 
 		private final boolean keep;
 
+		private final AtomicBoolean deleted = new AtomicBoolean();
+
+		private final Thread onShutdown = new Thread(this::deleteOnShutdown, "neon-branch-cleanup");
+
 		private Lease(NeonApiClient client, NeonBranchConnection branch, boolean keep) {
 			this.client = client;
 			this.branch = branch;
 			this.keep = keep;
+			if (!keep) {
+				Runtime.getRuntime().addShutdownHook(this.onShutdown);
+			}
 		}
 
 		static Lease create(ExtensionContext context) {
@@ -143,7 +154,32 @@ class NeonBranchExtension
 						+ this.client.projectId() + " for debugging; delete it in the Neon console when done");
 				return;
 			}
-			this.client.deleteBranch(this.branch.id());
+			try {
+				Runtime.getRuntime().removeShutdownHook(this.onShutdown);
+			}
+			catch (IllegalStateException shuttingDown) {
+				// the hook runs (or ran) and deletes it
+			}
+			if (this.deleted.compareAndSet(false, true)) {
+				this.client.deleteBranch(this.branch.id());
+			}
+		}
+
+		private void deleteOnShutdown() {
+			if (!this.deleted.compareAndSet(false, true)) {
+				return;
+			}
+			// Logging may already have shut down: say it on standard error.
+			try {
+				this.client.deleteBranch(this.branch.id());
+				System.err.println("Deleted Neon branch '" + this.branch.name() + "' (" + this.branch.id()
+						+ ") as the JVM shut down during its tests");
+			}
+			catch (RuntimeException ex) {
+				System.err.println("Could not delete Neon branch '" + this.branch.name() + "' (" + this.branch.id()
+						+ ") of project " + this.client.projectId() + " as the JVM shut down: " + ex.getMessage()
+						+ "; delete it in the Neon console or with NeonBranches.deleteStale");
+			}
 		}
 
 	}

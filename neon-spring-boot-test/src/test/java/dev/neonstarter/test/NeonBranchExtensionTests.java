@@ -1,9 +1,14 @@
 package dev.neonstarter.test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.api.NeonBranchConnection;
 import dev.neonstarter.testsupport.NeonApiStub;
@@ -15,6 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
@@ -180,6 +187,61 @@ class NeonBranchExtensionTests {
 		assertThat(seen).hasSize(2).extracting(NeonBranchConnection::id).containsOnly(NeonApiStub.BRANCH_ID);
 		assertThat(neon.creates()).hasSize(1);
 		assertThat(neon.deletes()).hasSize(1);
+	}
+
+	@Test
+	void theBranchIsDeletedWhenTheJvmIsStoppedWhileATestRuns() throws Exception {
+		neon.branchLifecycle(0, POOLED, DIRECT);
+		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), StoppedJvm.class.getName(), neon.baseUrl())
+			.redirectErrorStream(true)
+			.start();
+		try (BufferedReader output = new BufferedReader(
+				new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+			assertThat(output.lines().filter((line) -> line.equals(StoppedJvm.RUNNING)).findFirst())
+				.as("the child JVM's test started")
+				.isPresent();
+			assertThat(neon.deletes()).isEmpty();
+			child.destroy(); // SIGTERM, as a cancelled CI job or Ctrl-C
+			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			child.destroyForcibly();
+		}
+		assertThat(neon.creates()).hasSize(1);
+		assertThat(neon.deletes()).singleElement()
+			.satisfies((delete) -> assertThat(delete.getUrl()).endsWith("/branches/" + NeonApiStub.BRANCH_ID));
+	}
+
+	/** A JVM that runs {@link BlockedTest} against the stub at {@code args[0]} and is stopped while it runs. */
+	static final class StoppedJvm {
+
+		static final String RUNNING = "neon-branch-test-running";
+
+		public static void main(String[] args) {
+			Map<String, String> configuration = new HashMap<>(Map.of("neon.api.key", NeonApiStub.API_KEY,
+					"neon.api.project-id", NeonApiStub.PROJECT_ID, "neon.api.base-url", args[0],
+					"neon.api.poll-interval", "10ms", EngineTestKitOnly.PARAMETER, "true"));
+			LauncherFactory.create()
+				.execute(LauncherDiscoveryRequestBuilder.request()
+					.selectors(selectClass(BlockedTest.class))
+					.configurationParameters(configuration)
+					.build());
+		}
+
+	}
+
+	@NeonBranch
+	@ExtendWith(EngineTestKitOnly.class)
+	static class BlockedTest {
+
+		@Test
+		void waitsToBeStopped() throws InterruptedException {
+			System.out.println(StoppedJvm.RUNNING);
+			System.out.flush();
+			Thread.sleep(60_000);
+		}
+
 	}
 
 	@NeonBranch
