@@ -57,9 +57,11 @@ import static dev.neonstarter.api.NeonApiSettings.hasText;
 
 /**
  * A small client of the Neon API v2 for branches: create one with a read-write compute and wait until it can
- * be used, list, delete. Requests refused with 429 (rate limit) or 423 (another operation holds the project)
- * are retried with exponential backoff, or after the server's {@code Retry-After}; other failures are not
- * retried. Configured by {@link NeonApiSettings}.
+ * be used, list, delete. Requests refused with 429 (rate limit) or 423 (another operation holds the project),
+ * and reads and deletes that met 502, 503 or 504 (a gateway or the API briefly unavailable), are retried with
+ * exponential backoff, or after the server's {@code Retry-After} (at most a minute); other
+ * failures are not retried, nor is the request that creates a branch after a 5xx (it may have created one).
+ * Configured by {@link NeonApiSettings}.
  * <p>
  * The API key is sent only in the {@code Authorization} header: it is never logged and never part of an
  * exception message or {@link #toString()}. Thread-safe.
@@ -69,6 +71,12 @@ public final class NeonApiClient {
 	private static final Logger logger = LoggerFactory.getLogger(NeonApiClient.class);
 
 	private static final String USER_AGENT = "neon-spring-boot-starter";
+
+	/**
+	 * The longest wait a server's {@code Retry-After} gets: Neon's rate limit is per minute, and a test run that
+	 * waits longer for one request is better told so.
+	 */
+	static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
 	private static final Set<String> SUCCEEDED = Set.of("finished", "skipped");
 
@@ -403,16 +411,27 @@ public final class NeonApiClient {
 		}
 	}
 
-	/** 429 Too Many Requests, 423 Locked: another try later may succeed. */
+	/**
+	 * 429 Too Many Requests, 423 Locked: another try later may succeed. So may a read or a delete that met 502 Bad
+	 * Gateway, 503 Service Unavailable or 504 Gateway Timeout; the request that creates a branch may have created
+	 * one, so it is not sent again.
+	 */
 	private static boolean refusedForNow(HttpResponse<String> response) {
-		return response.statusCode() == 429 || response.statusCode() == 423;
+		int status = response.statusCode();
+		if (status == 429 || status == 423) {
+			return true;
+		}
+		String method = response.request().method();
+		return (status == 502 || status == 503 || status == 504) && (method.equals("GET") || method.equals("DELETE"));
 	}
 
 	/** The server's {@code Retry-After}, else the backoff, doubled for each retry after the first. */
 	private Long retryWaitMillis(Integer retry, Either<Throwable, HttpResponse<String>> outcome) {
 		Duration backoff = this.settings.retryBackoff().multipliedBy(1L << Math.min(retry - 1, 16));
 		Optional<Duration> retryAfter = outcome.isRight() ? retryAfter(outcome.get()) : Optional.empty();
-		return retryAfter.orElse(backoff).toMillis();
+		return retryAfter.map((wait) -> (wait.compareTo(MAX_RETRY_AFTER) > 0) ? MAX_RETRY_AFTER : wait)
+			.orElse(backoff)
+			.toMillis();
 	}
 
 	private HttpRequest request(String method, String path, @Nullable Object body) {
@@ -485,6 +504,9 @@ public final class NeonApiClient {
 					+ " through " + this.settings.maxRetries() + " retries of " + request + detail;
 			case 429 -> "The Neon API rate limit (700 requests per minute) still refused " + request
 					+ " after " + this.settings.maxRetries() + " retries (429 Too Many Requests)" + detail;
+			case 502, 503, 504 -> "Neon API " + request + " failed with HTTP " + status + detail
+					+ (method.equals("GET") || method.equals("DELETE")
+							? " (after " + this.settings.maxRetries() + " retries)" : "");
 			default -> "Neon API " + request + " failed with HTTP " + status + detail;
 		};
 		throw new NeonApiException(message.replace(this.key, "****"), status);

@@ -110,7 +110,10 @@ public final class NeonApiSettings {
 		return this.pollInterval;
 	}
 
-	/** How often a request refused with 429 Too Many Requests or 423 Locked is retried before giving up. */
+	/**
+	 * How often a request refused with 429 Too Many Requests or 423 Locked, or a read or delete that met 502, 503 or
+	 * 504, is retried before giving up.
+	 */
 	public int maxRetries() {
 		return this.maxRetries;
 	}

@@ -190,12 +190,61 @@ class NeonApiClientTests {
 	}
 
 	@Test
+	void aReadOrADeleteThatMetAnUnavailableGatewayIsRetried() {
+		String path = NeonApiStub.projectPath("/branches");
+		neon.stub(get(urlPathEqualTo(path)).atPriority(1)
+			.inScenario("gateway")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willSetStateTo("back")
+			.willReturn(aResponse().withStatus(503).withBody("upstream unavailable")));
+		neon.stub(get(urlPathEqualTo(path)).willReturn(okJson(NeonApiStub.branchesJson(List.of(), null))));
+		assertThat(client().listBranches()).isEmpty();
+		neon.stub(delete(urlPathEqualTo(path + "/br-left-1")).atPriority(1)
+			.inScenario("gateway-delete")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willSetStateTo("back")
+			.willReturn(aResponse().withStatus(502)));
+		neon.anyBranchDeletable();
+		assertThat(client().deleteBranch("br-left-1")).isTrue();
+		assertThat(neon.requestCount()).isEqualTo(4);
+		assertThat(this.waits).containsExactly(Duration.ofMillis(10), Duration.ofMillis(10));
+	}
+
+	@Test
+	void aReadThatKeepsMeetingAnUnavailableGatewayFailsOnceTheRetriesAreUsedUp() {
+		neon.stub(get(urlPathEqualTo(NeonApiStub.projectPath("/branches")))
+			.willReturn(aResponse().withStatus(504).withBody("gateway timeout")));
+		assertThatExceptionOfType(NeonApiException.class)
+			.isThrownBy(() -> client(settings().withMaxRetries(2)).listBranches())
+			.withMessage("Neon API GET /projects/autumn-disk-484331/branches failed with HTTP 504 (after 2 retries)")
+			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(504));
+		assertThat(neon.requestCount()).isEqualTo(3);
+	}
+
+	@Test
+	void theRequestThatCreatesABranchIsNotSentAgainAfterAServerError() {
+		neon.stub(post(urlPathEqualTo(NeonApiStub.projectPath("/branches")))
+			.willReturn(aResponse().withStatus(503).withBody("upstream unavailable")));
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client().createBranch("ci-test-x", null))
+			.withMessage("Neon API POST /projects/autumn-disk-484331/branches failed with HTTP 503");
+		assertThat(neon.creates()).hasSize(1);
+		assertThat(this.waits).isEmpty();
+	}
+
+	@Test
+	void aLongRetryAfterIsWaitedForAMinuteAtMost() {
+		neon.branchLifecycle(0, POOLED, DIRECT).rateLimitedCreate(1, "3600");
+		client().createBranch("ci-test-x", null);
+		assertThat(this.waits).startsWith(Duration.ofSeconds(60));
+	}
+
+	@Test
 	void otherFailuresAreNotRetried() {
 		neon.stub(get(urlPathEqualTo(NeonApiStub.projectPath("/branches")))
-			.willReturn(aResponse().withStatus(503).withBody("upstream unavailable")));
+			.willReturn(aResponse().withStatus(500).withBody("internal error")));
 		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client().listBranches())
-			.withMessage("Neon API GET /projects/autumn-disk-484331/branches failed with HTTP 503")
-			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(503));
+			.withMessage("Neon API GET /projects/autumn-disk-484331/branches failed with HTTP 500")
+			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(500));
 		assertThat(neon.requestCount()).isEqualTo(1);
 		assertThat(this.waits).isEmpty();
 	}

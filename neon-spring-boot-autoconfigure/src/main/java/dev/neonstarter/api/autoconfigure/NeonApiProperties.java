@@ -51,14 +51,14 @@ public class NeonApiProperties {
 	private Duration pollInterval = Duration.ofSeconds(1);
 
 	/**
-	 * How often a request refused with 429 Too Many Requests or 423 Locked (another operation is running) is
-	 * retried before giving up.
+	 * How often a request refused with 429 Too Many Requests or 423 Locked (another operation is running), or a
+	 * read or delete that met 502, 503 or 504, is retried before giving up.
 	 */
 	private int maxRetries = 5;
 
 	/**
-	 * Wait before the first retry of a 429 or 423 response that has no Retry-After header; doubled for each
-	 * further retry.
+	 * Wait before the first retry of a response that has no Retry-After header; doubled for each further retry.
+	 * A Retry-After is waited for, up to a minute.
 	 */
 	private Duration retryBackoff = Duration.ofSeconds(1);
 
