@@ -63,6 +63,9 @@ import static dev.neonstarter.api.NeonApiSettings.hasText;
  * failures are not retried, nor is the request that creates a branch after a 5xx (it may have created one).
  * Configured by {@link NeonApiSettings}.
  * <p>
+ * A branch that cannot be made ready is deleted again, also when the JVM is stopped while it waits (a shutdown
+ * hook); once {@code createBranch} returns it, deleting it is the caller's.
+ * <p>
  * The API key is sent only in the {@code Authorization} header: it is never logged and never part of an
  * exception message or {@link #toString()}. Thread-safe.
  */
@@ -198,6 +201,17 @@ public final class NeonApiClient {
 		Branch branch = created.branch();
 		logger.info("Created Neon branch '" + branch.name() + "' (" + branch.id() + ") in project " + this.projectId
 				+ (hasText(parent) ? " from '" + parent + "'" : ""));
+		// Until it is ready and handed over, nobody else can delete it: a JVM stopped meanwhile (SIGTERM, Ctrl-C,
+		// a cancelled CI job) does, from a shutdown hook.
+		Thread onShutdown = new Thread(() -> deleteOnShutdown(branch), "neon-branch-cleanup");
+		try {
+			Runtime.getRuntime().addShutdownHook(onShutdown);
+		}
+		catch (IllegalStateException shuttingDown) {
+			deleteBranch(branch.id());
+			throw new NeonApiException("The JVM is shutting down: Neon branch '" + branch.name() + "' ("
+					+ branch.id() + ") was deleted again", 0, shuttingDown);
+		}
 		try {
 			awaitOperations(orEmpty(created.operations()));
 			String endpointId = readWriteEndpoint(branch, orEmpty(created.endpoints()));
@@ -216,6 +230,27 @@ public final class NeonApiClient {
 				ex.addSuppressed(deleteFailure);
 			}
 			throw ex;
+		}
+		finally {
+			try {
+				Runtime.getRuntime().removeShutdownHook(onShutdown);
+			}
+			catch (IllegalStateException shuttingDown) {
+				// The hook runs (or ran) and deletes the branch.
+			}
+		}
+	}
+
+	/** Deletes a branch still being created as the JVM shuts down; logging may have shut down already. */
+	private void deleteOnShutdown(Branch branch) {
+		try {
+			deleteBranch(branch.id());
+			System.err.println("Deleted Neon branch '" + branch.name() + "' (" + branch.id() + "), still being created"
+					+ " as the JVM shut down");
+		}
+		catch (RuntimeException ex) {
+			System.err.println("Could not delete Neon branch '" + branch.name() + "' (" + branch.id() + ") of project "
+					+ this.projectId + " as the JVM shut down: " + ex.getMessage() + "; delete it in the Neon console");
 		}
 	}
 

@@ -5,12 +5,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -236,6 +238,44 @@ class NeonApiClientTests {
 		neon.branchLifecycle(0, POOLED, DIRECT).rateLimitedCreate(1, "3600");
 		client().createBranch("ci-test-x", null);
 		assertThat(this.waits).startsWith(Duration.ofSeconds(60));
+	}
+
+	@Test
+	void aBranchStillBeingCreatedIsDeletedWhenTheJvmIsStopped() throws Exception {
+		neon.branchLifecycle(0, POOLED, DIRECT).stuckCreateOperation();
+		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), CreatingJvm.class.getName(), neon.baseUrl())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		try {
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (neon.createOperationPolls().isEmpty() && System.nanoTime() < deadline && child.isAlive()) {
+				Thread.sleep(20);
+			}
+			assertThat(neon.createOperationPolls()).as("the child JVM waits for its branch").isNotEmpty();
+			assertThat(neon.deletes()).isEmpty();
+			child.destroy(); // SIGTERM, as a cancelled CI job or Ctrl-C
+			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			child.destroyForcibly();
+		}
+		assertThat(neon.creates()).hasSize(1);
+		assertThat(neon.deletes()).singleElement()
+			.satisfies((delete) -> assertThat(delete.getUrl()).endsWith("/branches/" + NeonApiStub.BRANCH_ID));
+	}
+
+	/** A JVM that creates a branch on the stub at {@code args[0]}, whose operation never finishes. */
+	static final class CreatingJvm {
+
+		public static void main(String[] args) {
+			new NeonApiClient(NeonApiSettings.of(NeonApiStub.API_KEY, NeonApiStub.PROJECT_ID)
+				.withBaseUrl(args[0])
+				.withPollInterval(Duration.ofMillis(10))
+				.withOperationTimeout(Duration.ofMinutes(5))).createBranch("ci-test-stopped", null);
+		}
+
 	}
 
 	@Test
