@@ -37,8 +37,9 @@ import dev.neonstarter.testsupport.NeonTestTopology;
  * (or {@code --no-timeline}, which measures without the timeline's own cost) only the ready times are printed,
  * each paired by round with the first variant's, next to the medians of the process's CPU time and classes
  * loaded when ready (on two cores, startup keeps both busy: CPU time says what a piece costs with less noise
- * than wall time, and the JIT compiler's share of it grows with the code a piece runs). Variants are separated by {@code ;} instead of {@code ,} when the
- * list holds a {@code ;}, so that JVM arguments with commas can be given, for example a JFR recording of each:
+ * than wall time, and the JIT compiler's share of it grows with the code a piece runs). Variants are separated
+ * by {@code ;} instead of {@code ,} when the list holds a {@code ;}, so that JVM arguments with commas can be
+ * given, for example a JFR recording of each:
  * {@code "--variants=starter|-XX:StartFlightRecording=filename=/tmp/starter.jfr,settings=profile;hand-assembled|..."}.
  */
 public final class StartupTimeline {

@@ -96,7 +96,8 @@ class NeonPoolerIsolationIntegrationTests {
 						.execute((status) -> jdbc.queryForObject("SHOW transaction_isolation", String.class));
 					assertThat(level).isEqualTo("repeatable read");
 					// A transaction asking for its own level still gets it, and the next one the pool's again.
-					TransactionTemplate serializable = new TransactionTemplate(new DataSourceTransactionManager(pooled));
+					TransactionTemplate serializable = new TransactionTemplate(
+							new DataSourceTransactionManager(pooled));
 					serializable.setIsolationLevel(TransactionDefinition.ISOLATION_SERIALIZABLE);
 					String asked = serializable
 						.execute((status) -> jdbc.queryForObject("SHOW transaction_isolation", String.class));

@@ -49,7 +49,9 @@ class NeonServerErrorDetailIntegrationTests {
 		runner().run((context) -> {
 			for (String pool : List.of(NeonDataSources.POOLED_BEAN_NAME, NeonDataSources.DIRECT_BEAN_NAME)) {
 				String messages = messages(insert(context.getBean(pool, DataSource.class)));
-				assertThat(messages).as(pool).contains("duplicate key value violates unique constraint").doesNotContain(SECRET);
+				assertThat(messages).as(pool)
+					.contains("duplicate key value violates unique constraint")
+					.doesNotContain(SECRET);
 			}
 		});
 	}
@@ -61,7 +63,8 @@ class NeonServerErrorDetailIntegrationTests {
 			DataAccessException failure = catchThrowableOfType(DataAccessException.class,
 					() -> jdbc.batchUpdate("INSERT INTO accounts VALUES (?)",
 							List.<Object[]>of(new Object[] { "other-4712" }, new Object[] { SECRET })));
-			assertThat(messages(failure)).contains("duplicate key value violates unique constraint").doesNotContain(SECRET);
+			assertThat(messages(failure)).contains("duplicate key value violates unique constraint")
+				.doesNotContain(SECRET);
 		});
 	}
 
