@@ -48,7 +48,7 @@ final class SqlText {
 			int end;
 			if (c == '\'') {
 				boolean escapes = escapeString(sql, i);
-				end = endOfString(sql, i, escapes);
+				end = endOfQuoted(sql, i, escapes);
 				if (!escapes && !unicodeString(sql, i) && hasBackslash(sql, i + 1, end)) {
 					// A backslash in a plain string: a continued escape string, or standard_conforming_strings
 					// off, where it escapes the quote and the string goes on. Where it ends is not certain, so
@@ -92,18 +92,7 @@ final class SqlText {
 			return end;
 		}
 		if (c == '"') {
-			int end = i + 1;
-			while (end < length) {
-				if (sql.charAt(end) == '"') {
-					if (end + 1 < length && sql.charAt(end + 1) == '"') {
-						end += 2;
-						continue;
-					}
-					return end + 1;
-				}
-				end++;
-			}
-			return length;
+			return endOfQuoted(sql, i, false);
 		}
 		if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
 			int end = i + 2;
@@ -165,8 +154,12 @@ final class SqlText {
 		return quote >= 2 && sql.charAt(quote - 1) == '&' && Character.toLowerCase(sql.charAt(quote - 2)) == 'u';
 	}
 
-	/** Past the closing quote of the string that starts at {@code quote} ({@code ''} is a quote inside it). */
-	private static int endOfString(String sql, int quote, boolean backslashEscapes) {
+	/**
+	 * Past the closing quote of the string literal or quoted identifier that starts at {@code quote} (a doubled
+	 * quote is a quote inside it).
+	 */
+	private static int endOfQuoted(String sql, int quote, boolean backslashEscapes) {
+		char mark = sql.charAt(quote);
 		int length = sql.length();
 		int i = quote + 1;
 		while (i < length) {
@@ -175,8 +168,8 @@ final class SqlText {
 				i += 2;
 				continue;
 			}
-			if (c == '\'') {
-				if (i + 1 < length && sql.charAt(i + 1) == '\'') {
+			if (c == mark) {
+				if (i + 1 < length && sql.charAt(i + 1) == mark) {
 					i += 2;
 					continue;
 				}
