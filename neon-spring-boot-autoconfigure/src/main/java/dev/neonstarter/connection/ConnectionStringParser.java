@@ -258,10 +258,19 @@ final class ConnectionStringParser {
 		if (libpq != null) {
 			return libpq;
 		}
+		// pgjdbc's names have no underscores: connect_timeout is connectTimeout once they are left out.
+		String spelling = pgjdbcSpelling(givenName);
+		if (spelling == null) {
+			spelling = pgjdbcSpelling(givenName.replace("_", ""));
+		}
+		return (spelling != null) ? "pgjdbc spells it '" + spelling + "'" : null;
+	}
+
+	/** pgjdbc's property whose name equals this one but for case, or {@code null}. */
+	static @Nullable String pgjdbcSpelling(String name) {
 		for (PGProperty property : PGProperty.values()) {
-			if (property.getName().equalsIgnoreCase(givenName) || property.getName()
-				.equalsIgnoreCase(givenName.replace("_", ""))) {
-				return "pgjdbc spells it '" + property.getName() + "'";
+			if (property.getName().equalsIgnoreCase(name)) {
+				return property.getName();
 			}
 		}
 		return null;

@@ -66,6 +66,14 @@ public final class NeonConnectionString {
 		return ConnectionStringParser.parse(connectionString);
 	}
 
+	/**
+	 * pgjdbc's spelling of a connection property whose name differs from one only in case (an environment
+	 * variable lower-cases a map key), or {@code null} when pgjdbc has no such property.
+	 */
+	public static @Nullable String pgjdbcSpelling(String name) {
+		return ConnectionStringParser.pgjdbcSpelling(name);
+	}
+
 	static NeonConnectionString of(String host, int port, String database, String username, String password,
 			Map<String, String> parameters) {
 		return new NeonConnectionString(host, port, database, username, password, parameters);

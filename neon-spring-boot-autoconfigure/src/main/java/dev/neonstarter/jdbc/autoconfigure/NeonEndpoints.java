@@ -139,11 +139,7 @@ final class NeonEndpoints {
 	private static void warnUnknownDriverProperties(Properties driverProperties, String prefix) {
 		for (String name : new TreeSet<>(driverProperties.stringPropertyNames())) {
 			if (PGProperty.forName(name) == null) {
-				String spelling = Arrays.stream(PGProperty.values())
-					.map(PGProperty::getName)
-					.filter(name::equalsIgnoreCase)
-					.findFirst()
-					.orElse(null);
+				String spelling = NeonConnectionString.pgjdbcSpelling(name);
 				logger.warn(prefix + ".data-source-properties." + name + " is not a pgjdbc connection property, so"
 						+ " pgjdbc ignores it" + ((spelling != null) ? " (pgjdbc spells it '" + spelling + "'; an"
 								+ " environment variable gives a map key in lower case: set it in a configuration file,"
