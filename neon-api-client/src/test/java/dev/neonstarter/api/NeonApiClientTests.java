@@ -5,17 +5,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.neonstarter.testsupport.ChildJvm;
 import dev.neonstarter.testsupport.NeonApiStub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -243,23 +242,12 @@ class NeonApiClientTests {
 	@Test
 	void aBranchStillBeingCreatedIsDeletedWhenTheJvmIsStopped() throws Exception {
 		neon.branchLifecycle(0, POOLED, DIRECT).stuckCreateOperation();
-		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), CreatingJvm.class.getName(), neon.baseUrl())
-			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		try {
-			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-			while (neon.createOperationPolls().isEmpty() && System.nanoTime() < deadline && child.isAlive()) {
-				Thread.sleep(20);
-			}
-			assertThat(neon.createOperationPolls()).as("the child JVM waits for its branch").isNotEmpty();
+		try (ChildJvm child = ChildJvm.start(CreatingJvm.class, neon.baseUrl())) {
+			assertThat(child.await(() -> !neon.createOperationPolls().isEmpty()))
+				.as("the child JVM waits for its branch")
+				.isTrue();
 			assertThat(neon.deletes()).isEmpty();
-			child.destroy(); // SIGTERM, as a cancelled CI job or Ctrl-C
-			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		}
-		finally {
-			child.destroyForcibly();
+			assertThat(child.stop()).isTrue();
 		}
 		assertThat(neon.creates()).hasSize(1);
 		assertThat(neon.deletes()).singleElement()

@@ -1,16 +1,12 @@
 package dev.neonstarter.test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import dev.neonstarter.api.NeonBranchConnection;
+import dev.neonstarter.testsupport.ChildJvm;
 import dev.neonstarter.testsupport.NeonApiStub;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -192,21 +188,10 @@ class NeonBranchExtensionTests {
 	@Test
 	void theBranchIsDeletedWhenTheJvmIsStoppedWhileATestRuns() throws Exception {
 		neon.branchLifecycle(0, POOLED, DIRECT);
-		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), StoppedJvm.class.getName(), neon.baseUrl())
-			.redirectErrorStream(true)
-			.start();
-		try (BufferedReader output = new BufferedReader(
-				new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-			assertThat(output.lines().filter((line) -> line.equals(StoppedJvm.RUNNING)).findFirst())
-				.as("the child JVM's test started")
-				.isPresent();
+		try (ChildJvm child = ChildJvm.start(StoppedJvm.class, neon.baseUrl())) {
+			assertThat(child.awaitLine(StoppedJvm.RUNNING)).as("the child JVM's test started").isTrue();
 			assertThat(neon.deletes()).isEmpty();
-			child.destroy(); // SIGTERM, as a cancelled CI job or Ctrl-C
-			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		}
-		finally {
-			child.destroyForcibly();
+			assertThat(child.stop()).isTrue();
 		}
 		assertThat(neon.creates()).hasSize(1);
 		assertThat(neon.deletes()).singleElement()
