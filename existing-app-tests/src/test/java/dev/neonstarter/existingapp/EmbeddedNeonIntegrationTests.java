@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,20 +40,20 @@ class EmbeddedNeonIntegrationTests {
 	DataSource dataSource;
 
 	@Autowired
-	@Qualifier(NeonDataSources.DIRECT_BEAN_NAME)
-	NeonHikariDataSource direct;
+	NeonDataSources pools;
 
 	@Autowired
 	OwnerService owners;
 
 	@Test
-	void bothPoolsUseTheEmbeddedPostgres() {
-		assertThat(this.dataSource).isInstanceOf(NeonHikariDataSource.class);
-		NeonHikariDataSource pooled = (NeonHikariDataSource) this.dataSource;
-		assertThat(pooled.getJdbcUrl()).startsWith("jdbc:postgresql://localhost:")
-			.isEqualTo(this.direct.getJdbcUrl())
+	void bothPoolsUseTheEmbeddedPostgres() throws Exception {
+		// The pooled pool, or a wrapper of it: OpenTelemetry's starter is on this module's test classpath.
+		assertThat(this.dataSource.unwrap(NeonHikariDataSource.class)).isSameAs(this.pools.pooled());
+		NeonHikariDataSource direct = this.pools.direct();
+		assertThat(this.pools.pooled().getJdbcUrl()).startsWith("jdbc:postgresql://localhost:")
+			.isEqualTo(direct.getJdbcUrl())
 			.doesNotContain(String.valueOf(realDatabase.port()));
-		JdbcClient jdbc = JdbcClient.create(this.direct);
+		JdbcClient jdbc = JdbcClient.create(direct);
 		assertThat(jdbc.sql("SELECT version()").query(String.class).single()).startsWith("PostgreSQL");
 		Map<String, Object> migration = jdbc.sql("SELECT version, success FROM flyway_schema_history").query().singleRow();
 		assertThat(migration).containsEntry("version", "1").containsEntry("success", true);

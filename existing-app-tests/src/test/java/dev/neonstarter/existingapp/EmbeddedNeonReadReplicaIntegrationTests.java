@@ -1,14 +1,12 @@
 package dev.neonstarter.existingapp;
 
 import dev.neonstarter.pool.NeonDataSources;
-import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.test.AutoConfigureEmbeddedNeon;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,15 +35,15 @@ class EmbeddedNeonReadReplicaIntegrationTests {
 	EmbeddedPostgres embedded;
 
 	@Autowired
-	@Qualifier(NeonDataSources.REPLICA_BEAN_NAME)
-	NeonHikariDataSource replica;
+	NeonDataSources pools;
 
 	@Autowired
 	OwnerService owners;
 
 	@Test
 	void readOnlyTransactionsRunOnTheEmbeddedPostgres() {
-		assertThat(this.replica.getJdbcUrl()).startsWith("jdbc:postgresql://localhost:" + this.embedded.getPort() + "/");
+		assertThat(this.pools.replica().getJdbcUrl())
+			.startsWith("jdbc:postgresql://localhost:" + this.embedded.getPort() + "/");
 		this.owners.add("Jean Coleman");
 		assertThat(this.owners.search("coleman")).extracting(Owner::getName).containsExactly("Jean Coleman");
 		assertThat(this.owners.readOnlyServerPort()).isEqualTo(this.embedded.getPort());

@@ -1,13 +1,11 @@
 package dev.neonstarter.existingapp;
 
 import dev.neonstarter.pool.NeonDataSources;
-import dev.neonstarter.pool.NeonHikariDataSource;
 import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.testsupport.RequiresPgBouncer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -48,16 +46,11 @@ class JpaThroughPgBouncerIntegrationTests {
 	OwnerRepository repository;
 
 	@Autowired
-	@Qualifier(NeonDataSources.POOLED_BEAN_NAME)
-	NeonHikariDataSource pooled;
-
-	@Autowired
-	@Qualifier(NeonDataSources.DIRECT_BEAN_NAME)
-	NeonHikariDataSource direct;
+	NeonDataSources pools;
 
 	@Test
 	void pagesAndRepositoriesWorkThroughThePooler() throws Exception {
-		assertThat(this.pooled.getJdbcUrl()).contains(":" + topology.pgbouncer().port() + "/");
+		assertThat(this.pools.pooled().getJdbcUrl()).contains(":" + topology.pgbouncer().port() + "/");
 		this.mvc.perform(post("/owners").param("name", "Maria Escobito")).andExpect(status().is3xxRedirection());
 		this.mvc.perform(post("/owners").param("name", "Peter McTavish")).andExpect(status().is3xxRedirection());
 		this.mvc.perform(get("/owners").param("name", "esc"))
@@ -68,7 +61,7 @@ class JpaThroughPgBouncerIntegrationTests {
 		// Without a replica, read-only transactions run on the primary, like the rest.
 		assertThat(this.owners.readOnlyServerPort()).isEqualTo(topology.postgres().port());
 		assertThat(this.owners.readOnlyInRecovery()).isFalse();
-		assertThat(JdbcClient.create(this.direct)
+		assertThat(JdbcClient.create(this.pools.direct())
 			.sql("SELECT count(*) FROM flyway_schema_history WHERE success")
 			.query(Long.class)
 			.single()).isEqualTo(1);

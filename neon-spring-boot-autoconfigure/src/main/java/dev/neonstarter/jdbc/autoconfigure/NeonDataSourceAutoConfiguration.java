@@ -124,11 +124,19 @@ public final class NeonDataSourceAutoConfiguration {
 		return configure(NeonPools.direct(endpoints.direct()), properties);
 	}
 
+	/**
+	 * The pools themselves, for the starter's health, metrics, resilience and routing: the beans may be wrappers
+	 * by then (OpenTelemetry's and other JDBC instrumentation wrap every DataSource bean), which the application
+	 * uses, so that its statements are instrumented, while the starter reaches the pools through them.
+	 */
 	@Bean
-	NeonDataSources neonDataSources(@Qualifier(NeonDataSources.POOLED_BEAN_NAME) NeonHikariDataSource pooled,
-			@Qualifier(NeonDataSources.DIRECT_BEAN_NAME) NeonHikariDataSource direct,
-			@Qualifier(NeonDataSources.REPLICA_BEAN_NAME) ObjectProvider<NeonHikariDataSource> replica) {
-		return new NeonDataSources(pooled, direct, replica.getIfAvailable());
+	NeonDataSources neonDataSources(@Qualifier(NeonDataSources.POOLED_BEAN_NAME) DataSource pooled,
+			@Qualifier(NeonDataSources.DIRECT_BEAN_NAME) DataSource direct,
+			@Qualifier(NeonDataSources.REPLICA_BEAN_NAME) ObjectProvider<DataSource> replica) {
+		DataSource replicaBean = replica.getIfAvailable();
+		return new NeonDataSources(NeonPoolBeans.require(pooled, NeonDataSources.POOLED_BEAN_NAME),
+				NeonPoolBeans.require(direct, NeonDataSources.DIRECT_BEAN_NAME),
+				(replicaBean != null) ? NeonPoolBeans.require(replicaBean, NeonDataSources.REPLICA_BEAN_NAME) : null);
 	}
 
 	static NeonHikariDataSource pooled(NeonEndpoints endpoints, NeonProperties properties) {

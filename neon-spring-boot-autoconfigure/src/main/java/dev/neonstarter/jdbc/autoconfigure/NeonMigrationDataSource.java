@@ -43,13 +43,15 @@ final class NeonMigrationDataSource {
 	 */
 	static @Nullable DataSource resolve(String tool, String prefix, @Nullable DataSource dataSource,
 			Environment environment) {
-		NeonConnectionString used = (dataSource instanceof NeonHikariDataSource neon) ? neon.endpoint().connection()
+		// The pool itself, also when JDBC instrumentation has wrapped it; the tool keeps the wrapper.
+		NeonHikariDataSource neon = NeonPoolBeans.unwrap(dataSource);
+		NeonConnectionString used = (neon != null) ? neon.endpoint().connection()
 				: NeonEndpoints.parseOrNull(jdbcUrl(dataSource));
 		// A URL that is not a connection string the starter understands is not a Neon pooler either.
 		if (used != null) {
 			NeonEndpoints.requireDirect(tool + "'s DataSource", used);
 		}
-		if (!(dataSource instanceof NeonHikariDataSource neon)) {
+		if (dataSource == null || neon == null) {
 			return dataSource;
 		}
 		String url = environment.getProperty(prefix + ".url");
@@ -64,11 +66,11 @@ final class NeonMigrationDataSource {
 		}
 		String user = environment.getProperty(prefix + ".user");
 		if (!StringUtils.hasText(user)) {
-			return neon;
+			return dataSource;
 		}
 		String password = environment.getProperty(prefix + ".password");
 		if (user.equals(neon.getUsername()) && (password == null || password.equals(neon.getPassword()))) {
-			return neon;
+			return dataSource;
 		}
 		return asUser(neon, tool, prefix + ".user", user, password);
 	}

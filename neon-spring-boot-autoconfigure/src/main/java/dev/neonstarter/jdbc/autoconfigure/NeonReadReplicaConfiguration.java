@@ -2,6 +2,8 @@ package dev.neonstarter.jdbc.autoconfigure;
 
 import java.sql.Connection;
 
+import javax.sql.DataSource;
+
 import dev.neonstarter.pool.NeonDataSources;
 import dev.neonstarter.pool.NeonEndpoint;
 import dev.neonstarter.pool.NeonHikariDataSource;
@@ -62,10 +64,12 @@ class NeonReadReplicaConfiguration {
 
 	@Bean(name = NeonDataSources.ROUTING_BEAN_NAME)
 	@Primary
-	LazyConnectionDataSourceProxy dataSource(
-			@Qualifier(NeonDataSources.POOLED_BEAN_NAME) NeonHikariDataSource pooled,
-			@Qualifier(NeonDataSources.REPLICA_BEAN_NAME) NeonHikariDataSource replica,
-			NeonReplicaFallbacks fallbacks) {
+	LazyConnectionDataSourceProxy dataSource(@Qualifier(NeonDataSources.POOLED_BEAN_NAME) DataSource pooledBean,
+			@Qualifier(NeonDataSources.REPLICA_BEAN_NAME) DataSource replicaBean, NeonReplicaFallbacks fallbacks) {
+		// The pools, not instrumentation's wrappers of them: instrumentation wraps this DataSource too, and would
+		// see each statement twice.
+		NeonHikariDataSource pooled = NeonPoolBeans.require(pooledBean, NeonDataSources.POOLED_BEAN_NAME);
+		NeonHikariDataSource replica = NeonPoolBeans.require(replicaBean, NeonDataSources.REPLICA_BEAN_NAME);
 		if (replica.isAutoCommit() != pooled.isAutoCommit()) {
 			// The proxy applies one auto-commit default to connections from both pools.
 			throw new InvalidConfigurationPropertyValueException("neon.read-replica.hikari.auto-commit",

@@ -3,7 +3,6 @@ package dev.neonstarter.jdbc.autoconfigure;
 import javax.sql.DataSource;
 
 import dev.neonstarter.pool.NeonDataSources;
-import dev.neonstarter.pool.NeonHikariDataSource;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,14 +39,14 @@ public final class NeonSqlInitializationAutoConfiguration {
 
 	@Bean
 	ApplicationDataSourceScriptDatabaseInitializer dataSourceScriptDatabaseInitializer(
-			@Qualifier(NeonDataSources.DIRECT_BEAN_NAME) NeonHikariDataSource direct,
-			SqlInitializationProperties properties) {
+			@Qualifier(NeonDataSources.DIRECT_BEAN_NAME) DataSource direct, SqlInitializationProperties properties) {
 		DataSource dataSource = direct;
 		if (StringUtils.hasText(properties.getUsername()) && StringUtils.hasText(properties.getPassword())) {
 			// As Spring Boot does for its DataSource: the scripts' own user, on the same endpoint, with the direct
 			// pool's TLS and driver properties (Spring Boot's derived DataSource would keep its URL only).
-			dataSource = NeonMigrationDataSource.asUser(direct, "spring.sql.init scripts", "spring.sql.init.username",
-					properties.getUsername(), properties.getPassword());
+			dataSource = NeonMigrationDataSource.asUser(NeonPoolBeans.require(direct, NeonDataSources.DIRECT_BEAN_NAME),
+					"spring.sql.init scripts", "spring.sql.init.username", properties.getUsername(),
+					properties.getPassword());
 		}
 		return new ApplicationDataSourceScriptDatabaseInitializer(dataSource, properties);
 	}

@@ -17,6 +17,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.SingletonBeanRegistry;
 import org.springframework.core.env.Environment;
 
 /**
@@ -54,8 +55,11 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 		catch (RuntimeException | Error ex) {
 			// A pool that fails its checks never becomes a bean, so the context would not close it: its
 			// housekeeper and its endpoint monitor's probes would outlive the failed startup.
-			if (bean instanceof NeonHikariDataSource dataSource) {
-				dataSource.close();
+			if (isPoolBean(beanName)) {
+				NeonHikariDataSource dataSource = NeonPoolBeans.unwrap(bean);
+				if (dataSource != null) {
+					dataSource.close();
+				}
 			}
 			throw ex;
 		}
@@ -64,8 +68,9 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 	private Object check(Object bean, String beanName) {
 		boolean pooled = NeonDataSources.POOLED_BEAN_NAME.equals(beanName);
 		boolean direct = NeonDataSources.DIRECT_BEAN_NAME.equals(beanName);
-		boolean replica = NeonDataSources.REPLICA_BEAN_NAME.equals(beanName);
-		if ((pooled || direct || replica) && bean instanceof NeonHikariDataSource dataSource) {
+		// Another post-processor may have wrapped the pool already (JDBC instrumentation): checked through it.
+		NeonHikariDataSource dataSource = isPoolBean(beanName) ? NeonPoolBeans.unwrap(bean) : null;
+		if (dataSource != null) {
 			if (direct) {
 				requirePooledPool();
 			}
@@ -104,6 +109,11 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 		return bean;
 	}
 
+	private static boolean isPoolBean(String beanName) {
+		return NeonDataSources.POOLED_BEAN_NAME.equals(beanName) || NeonDataSources.DIRECT_BEAN_NAME.equals(beanName)
+				|| NeonDataSources.REPLICA_BEAN_NAME.equals(beanName);
+	}
+
 	/**
 	 * Fails before the direct pool connects when the pooled pool has been replaced by a bean that is not one, as a
 	 * test's {@code @MockitoBean DataSource} replaces it (the direct pool is not a default candidate, so the mock
@@ -112,13 +122,20 @@ class NeonStartupChecks implements BeanPostProcessor, SmartInitializingSingleton
 	 */
 	private void requirePooledPool() {
 		Class<?> pooledType = this.beanFactory.getType(NeonDataSources.POOLED_BEAN_NAME, false);
-		if (pooledType != null && !NeonHikariDataSource.class.isAssignableFrom(pooledType)) {
+		if (pooledType != null && !NeonHikariDataSource.class.isAssignableFrom(pooledType)
+				&& !wrapsPooledPool()) {
 			throw new IllegalStateException("The Neon pooled DataSource '" + NeonDataSources.POOLED_BEAN_NAME
 					+ "' has been replaced by a " + pooledType.getName() + " (a test's @MockitoBean DataSource?), so"
 					+ " the Neon starter stops before its direct pool, and Flyway on it, connect. To mock the"
 					+ " DataSource, turn the starter off in that test (neon.enabled=false); to test on a database,"
 					+ " use @AutoConfigureEmbeddedNeon from neon-spring-boot-test.");
 		}
+	}
+
+	/** Whether the pooled bean, once created, is a wrapper of the Neon pool (JDBC instrumentation's). */
+	private boolean wrapsPooledPool() {
+		return this.beanFactory instanceof SingletonBeanRegistry registry
+				&& NeonPoolBeans.unwrap(registry.getSingleton(NeonDataSources.POOLED_BEAN_NAME)) != null;
 	}
 
 	/** Waits for the TLS proofs started in the background: startup fails here if one failed. */

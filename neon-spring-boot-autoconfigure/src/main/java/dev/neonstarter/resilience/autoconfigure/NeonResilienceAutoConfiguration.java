@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -100,10 +101,9 @@ public final class NeonResilienceAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(name = { NeonDataSources.POOLED_BEAN_NAME, "neonCircuitBreaker" })
 	@ConditionalOnBooleanProperty(name = "neon.resilience.fail-fast", matchIfMissing = true)
-	ConnectionGuard neonPooledConnectionGuard(
-			@Qualifier(NeonDataSources.POOLED_BEAN_NAME) NeonHikariDataSource pooled,
+	ConnectionGuard neonPooledConnectionGuard(NeonDataSources pools,
 			@Qualifier("neonCircuitBreaker") CircuitBreaker breaker) {
-		return guard(pooled, breaker);
+		return guard(pools.pooled(), breaker);
 	}
 
 	/**
@@ -126,9 +126,10 @@ public final class NeonResilienceAutoConfiguration {
 	@Bean(defaultCandidate = false)
 	@ConditionalOnBean(name = { NeonDataSources.REPLICA_BEAN_NAME, "neonReplicaCircuitBreaker" })
 	@ConditionalOnBooleanProperty(name = "neon.resilience.fail-fast", matchIfMissing = true)
-	ConnectionGuard neonReplicaConnectionGuard(
-			@Qualifier(NeonDataSources.REPLICA_BEAN_NAME) NeonHikariDataSource replica,
+	ConnectionGuard neonReplicaConnectionGuard(NeonDataSources pools,
 			@Qualifier("neonReplicaCircuitBreaker") CircuitBreaker breaker) {
+		NeonHikariDataSource replica = pools.replica();
+		Assert.state(replica != null, "No read replica pool although its bean exists");
 		return guard(replica, breaker);
 	}
 
