@@ -33,7 +33,7 @@ public class NeonAuthenticationException extends SQLInvalidAuthorizationSpecExce
 	 */
 	public NeonAuthenticationException(String poolName, NeonConnectionString connection, String username,
 			SQLException cause) {
-		super(poolName + " could not log in to " + connection.host() + ":" + connection.port() + " as user '"
+		super(poolName + " could not log in to " + connection.address() + " as user '"
 				+ username + "': " + cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
 		this.poolName = poolName;
 		this.username = username;

@@ -88,6 +88,11 @@ public final class NeonConnectionString {
 		return this.port;
 	}
 
+	/** {@code host:port}, an IPv6 address in brackets ({@code [::1]:5432}): for URLs and messages. */
+	public String address() {
+		return (this.host.contains(":") ? "[" + this.host + "]" : this.host) + ":" + this.port;
+	}
+
 	/** The database name, or {@code null} when the string named none (PostgreSQL then uses the user name). */
 	public String database() {
 		return this.database;
@@ -184,8 +189,7 @@ public final class NeonConnectionString {
 	 * to the driver as properties ({@link #toDriverProperties()}), so the URL is safe to log.
 	 */
 	public String toJdbcUrl() {
-		String hostPart = this.host.contains(":") ? "[" + this.host + "]" : this.host;
-		return "jdbc:postgresql://" + hostPart + ":" + this.port + "/"
+		return "jdbc:postgresql://" + address() + "/"
 				+ ((this.database != null) ? encodePathSegment(this.database) : "");
 	}
 
@@ -225,7 +229,7 @@ public final class NeonConnectionString {
 			}
 			text.append('@');
 		}
-		text.append(this.host.contains(":") ? "[" + this.host + "]" : this.host).append(':').append(this.port);
+		text.append(address());
 		text.append('/').append((this.database != null) ? this.database : "");
 		String separator = "?";
 		for (Map.Entry<String, String> parameter : this.parameters.entrySet()) {

@@ -17,7 +17,7 @@ public record NeonEndpoint(NeonConnectionString connection, NeonTlsPolicy.Decisi
 
 	/** {@code host:port}, for messages. */
 	public String target() {
-		return this.connection.host() + ":" + this.connection.port();
+		return this.connection.address();
 	}
 
 }

@@ -88,7 +88,7 @@ public final class NeonPoolLimits {
 		}
 		int available = maxConnections - reserved;
 		if (size > available) {
-			throw directTooLarge(pool, available, "the server at " + connection.host() + ":" + connection.port()
+			throw directTooLarge(pool, available, "the server at " + connection.address()
 					+ " allows (max_connections " + maxConnections + " minus " + reserved + " reserved)");
 		}
 	}

@@ -75,7 +75,7 @@ public final class NeonTlsPolicy {
 		if (mode.verifiesCertificate()) {
 			if (rootCert != null) {
 				if (!Files.isReadable(rootCert)) {
-					throw new NeonTlsException(null, connection.host() + ":" + connection.port(), mode,
+					throw new NeonTlsException(null, connection.address(), mode,
 							NeonTlsException.Failure.ROOT_CERT_UNREADABLE,
 							"neon.ssl.root-cert " + rootCert + " does not exist or cannot be read");
 				}

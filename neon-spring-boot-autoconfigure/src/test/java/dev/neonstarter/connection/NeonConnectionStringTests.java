@@ -1,5 +1,6 @@
 package dev.neonstarter.connection;
 
+import java.sql.SQLException;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,17 @@ class NeonConnectionStringTests {
 		assertThat(cs.port()).isEqualTo(6432);
 		assertThat(cs.toJdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:6432/db");
 		assertThat(NeonConnectionString.parse("postgresql://[2001:db8::5]/db").port()).isEqualTo(5432);
+	}
+
+	@Test
+	void anIpv6AddressIsBracketedInMessages() {
+		NeonConnectionString cs = NeonConnectionString.parse("postgresql://u:p@[::1]:6432/db");
+		assertThat(cs.address()).isEqualTo("[::1]:6432");
+		assertThat(cs).hasToString("postgresql://u:****@[::1]:6432/db");
+		assertThat(NeonConnectionString.parse("postgresql://u@db.example.com/db").address())
+			.isEqualTo("db.example.com:5432");
+		Exception refused = new NeonAuthenticationException("neon-direct", cs, "u", new SQLException("no", "28P01"));
+		assertThat(refused.getMessage()).startsWith("neon-direct could not log in to [::1]:6432 as user 'u'");
 	}
 
 	@ParameterizedTest

@@ -263,7 +263,7 @@ final class NeonEndpoints {
 	 * admin console), so the starter warns instead of checking.
 	 */
 	private static void warnUnknownPooler(NeonConnectionString pooled) {
-		logger.warn("The pooled endpoint " + pooled.host() + ":" + pooled.port() + " is not a Neon host and differs"
+		logger.warn("The pooled endpoint " + pooled.address() + " is not a Neon host and differs"
 				+ " from the direct one, so the starter takes it for a pooler in transaction mode."
 				+ " neon.pooled.prepared-statements=server needs a pooler that tracks protocol-level prepared"
 				+ " statements (PgBouncer 1.21+ with max_prepared_statements > 0, as Neon's). One that does not can"

@@ -125,7 +125,7 @@ final class PropertiesNeonConnectionDetails implements NeonConnectionDetails {
 				&& Objects.equals(neon.database(), other.database());
 		if (!same) {
 			throw new NeonDataSourceUrlConflictException(neonSource.name, neon.host(),
-					other.host() + ":" + other.port() + "/" + other.database());
+					other.address() + "/" + other.database());
 		}
 	}
 
