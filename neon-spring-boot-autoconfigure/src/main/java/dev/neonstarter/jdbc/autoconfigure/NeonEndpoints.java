@@ -2,6 +2,7 @@ package dev.neonstarter.jdbc.autoconfigure;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -17,6 +18,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGProperty;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
 
 /**
@@ -110,6 +112,7 @@ final class NeonEndpoints {
 		}
 		if (endpoint.throughPooler()) {
 			checkPoolerParameters(driverProperties.keySet(), prefix + ".data-source-properties");
+			checkPoolerInitSql(dataSource.getConnectionInitSql(), prefix + ".connection-init-sql");
 		}
 		NeonConnectionString connection = endpoint.connection();
 		NeonConnectionString boundUrl = null;
@@ -156,6 +159,38 @@ final class NeonEndpoints {
 	static void requireDirect(String source, NeonConnectionString connection) {
 		if (connection.isPooledEndpoint()) {
 			throw new NeonPoolerEndpointException(source, connection);
+		}
+	}
+
+	/**
+	 * HikariCP runs {@code connection-init-sql} once per connection it opens. Through a pooler in transaction mode a
+	 * session setting in it ({@code SET search_path}, {@code SET ROLE}, {@code SET TIME ZONE}) reaches one server
+	 * connection, in one transaction: this pool's later transactions run on other server connections without it,
+	 * and the one it reached keeps it for whichever client (another instance, another application) is given that
+	 * connection next. Refused, as the startup parameters that would do the same are. {@code SET LOCAL},
+	 * {@code SET TRANSACTION} and {@code SET CONSTRAINTS} last for a transaction, and are no use here either, but
+	 * harmless.
+	 * @param property the property that set it, for the message
+	 */
+	static void checkPoolerInitSql(@Nullable String initSql, String property) {
+		if (initSql == null) {
+			return;
+		}
+		String withoutComments = initSql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ");
+		for (String statement : withoutComments.split(";")) {
+			String[] words = statement.strip().split("\\s+", 3);
+			String verb = words[0].toLowerCase(Locale.ROOT);
+			boolean set = verb.equals("set") && words.length > 1
+					&& !List.of("local", "transaction", "constraints").contains(words[1].toLowerCase(Locale.ROOT));
+			if (set || verb.equals("reset") || verb.equals("discard")) {
+				String command = verb.toUpperCase(Locale.ROOT) + ((words.length > 1) ? " " + words[1] : "");
+				throw new InvalidConfigurationPropertyValueException(property, command + " …", "'" + command
+						+ "' changes the session. Through Neon's pooler (PgBouncer in transaction mode) a session"
+						+ " setting reaches one server connection, in one transaction; this pool's transactions run on"
+						+ " others without it, and that connection keeps it for whichever client gets it next. Set it"
+						+ " on the role instead (ALTER ROLE ... SET ...), per transaction with SET LOCAL, or only in"
+						+ " neon.direct.hikari.connection-init-sql for the direct pool");
+			}
 		}
 	}
 

@@ -13,7 +13,10 @@ import dev.neonstarter.pool.NeonPools;
 import dev.neonstarter.ssl.NeonTlsPolicy;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -334,6 +337,39 @@ class NeonEndpointsTests {
 			assertThat(after.throughPooler()).isEqualTo(before.throughPooler());
 			assertThat(after.tls().connection()).isEqualTo(after.connection());
 			assertThat(after.tls().mode()).isEqualTo(NeonSslMode.VERIFY_FULL);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "SET search_path TO app", "set role admin", "SET SESSION statement_timeout = '5s'",
+			"SELECT 1; /* schema */ SET search_path = app", "-- the schema\nSET search_path TO app", "RESET ALL",
+			"DISCARD ALL", "SET TIME ZONE 'UTC'" })
+	void sessionSettingsInTheInitSqlAreRefusedThroughThePooler(String initSql) {
+		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
+			pooled.setConnectionInitSql(initSql);
+			assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+				.isThrownBy(() -> NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false))
+				.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("neon.pooled.hikari.connection-init-sql"))
+				.withMessageContaining("changes the session")
+				.withMessageContaining("ALTER ROLE");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "SELECT 1", "SET LOCAL search_path TO app", "set transaction read only",
+			"SET CONSTRAINTS ALL DEFERRED", "SELECT 'SET search_path'", "" })
+	void initSqlThatLastsATransactionOrSetsNothingIsAccepted(String initSql) {
+		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
+			pooled.setConnectionInitSql(initSql);
+			assertThatNoException().isThrownBy(() -> NeonEndpoints.checkBound(pooled, "neon.pooled.hikari", false));
+		}
+	}
+
+	@Test
+	void theDirectPoolMayChangeItsSessions() {
+		try (NeonHikariDataSource direct = NeonPools.direct(endpoints(properties(POOLED)).direct())) {
+			direct.setConnectionInitSql("SET search_path TO app");
+			assertThatNoException().isThrownBy(() -> NeonEndpoints.checkBound(direct, "neon.direct.hikari", true));
 		}
 	}
 
