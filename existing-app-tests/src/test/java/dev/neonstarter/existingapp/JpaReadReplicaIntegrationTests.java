@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * The same application with a Neon read replica (a streaming hot standby here): Spring Data JPA reads in
- * {@code @Transactional(readOnly = true)} run on the replica and see its replication lag, writes on the primary, and
- * a write in a read-only transaction fails with SQLState 25006.
+ * {@code @Transactional(readOnly = true)} run on the replica and see its replication lag (so do repository finders
+ * called outside a transaction), writes on the primary, and a write in a read-only transaction fails with SQLState
+ * 25006.
  */
 @RequiresPgBouncer
 @RequiresPgBaseBackup
@@ -42,6 +43,9 @@ class JpaReadReplicaIntegrationTests {
 
 	@Autowired
 	OwnerService owners;
+
+	@Autowired
+	OwnerRepository repository;
 
 	private final ReadReplicaServer replica = servers.replica();
 
@@ -73,6 +77,22 @@ class JpaReadReplicaIntegrationTests {
 		this.replica.awaitReplay();
 		assertThat(this.owners.search("estaban")).extracting(Owner::getName)
 			.containsExactly("Carla Estaban", "Carlos Estaban");
+	}
+
+	@Test
+	void aRepositoryFinderCalledOutsideATransactionReadsFromTheReplica() {
+		// Spring Data's finders run in a read-only transaction of their own (docs/read-replicas.md).
+		this.replica.pauseReplay();
+		Long id;
+		try {
+			id = this.repository.save(new Owner("Rosa Lagos")).getId();
+			assertThat(this.repository.findById(id)).isEmpty();
+		}
+		finally {
+			this.replica.resumeReplay();
+		}
+		this.replica.awaitReplay();
+		assertThat(this.repository.findById(id)).map(Owner::getName).contains("Rosa Lagos");
 	}
 
 	@Test
