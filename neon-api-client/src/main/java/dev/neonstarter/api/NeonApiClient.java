@@ -287,7 +287,7 @@ public final class NeonApiClient {
 		// With the interrupt status set, HttpClient cancels the request at once and the branch would be left.
 		boolean interrupted = Thread.interrupted();
 		try {
-			HttpResponse<String> response = exchange("DELETE", path, null);
+			HttpResponse<String> response = exchange("DELETE", path, null, null);
 			if (response.statusCode() == 404) {
 				logger.debug("Neon branch " + branchId + " was already deleted");
 				return false;
@@ -319,19 +319,25 @@ public final class NeonApiClient {
 					+ "' to branch from (it has: " + names(branches, Branch::name) + ")", 0));
 	}
 
+	/**
+	 * Polls until the operations have finished, within {@code neon.api.operation-timeout}: the waits between polls
+	 * and a server's retry waits end at the deadline (a poll itself may take up to the request timeout).
+	 */
 	private void awaitOperations(List<Operation> operations) {
-		long deadline = System.nanoTime() + this.settings.operationTimeout().toNanos();
+		long deadline = this.sleeper.nanoTime() + this.settings.operationTimeout().toNanos();
 		for (Operation started : operations) {
 			Operation operation = started;
 			while (!succeeded(operation)) {
-				if (System.nanoTime() - deadline >= 0) {
+				long remaining = deadline - this.sleeper.nanoTime();
+				if (remaining <= 0) {
 					throw new NeonApiException("Neon operation " + operation.describe() + " did not finish within "
 							+ format(this.settings.operationTimeout()) + " (last status '" + operation.status()
 							+ "'); raise neon.api.operation-timeout if Neon is slow", 0);
 				}
-				sleep(this.settings.pollInterval());
+				Duration interval = this.settings.pollInterval();
+				sleep((interval.toNanos() > remaining) ? Duration.ofNanos(remaining) : interval);
 				operation = call("GET", projectPath("/operations/" + encode(operation.id())), null,
-						OperationResponse.class)
+						OperationResponse.class, deadline)
 					.operation();
 			}
 		}
@@ -412,7 +418,15 @@ public final class NeonApiClient {
 	}
 
 	private <T> T call(String method, String path, @Nullable Object body, Class<T> type) {
-		HttpResponse<String> response = exchange(method, path, body);
+		return call(method, path, body, type, null);
+	}
+
+	/**
+	 * @param deadline the {@link Sleeper#nanoTime()} by which an operation must have finished, or {@code null}:
+	 * a retry that would wait past it is not made
+	 */
+	private <T> T call(String method, String path, @Nullable Object body, Class<T> type, @Nullable Long deadline) {
+		HttpResponse<String> response = exchange(method, path, body, deadline);
 		check(method, path, response);
 		try {
 			return this.json.readValue(response.body(), type);
@@ -429,7 +443,7 @@ public final class NeonApiClient {
 	 * attempts and computes the wait ({@link #retryWaitMillis}); the client waits itself, through its
 	 * {@link Sleeper}, since Resilience4j's synchronous retry sleeps through one JVM-wide function.
 	 */
-	private HttpResponse<String> exchange(String method, String path, @Nullable Object body) {
+	private HttpResponse<String> exchange(String method, String path, @Nullable Object body, @Nullable Long deadline) {
 		HttpRequest request = request(method, path, body);
 		Retry.AsyncContext<HttpResponse<String>> attempts = this.retry.asyncContext();
 		while (true) {
@@ -440,6 +454,12 @@ public final class NeonApiClient {
 				return response;
 			}
 			Duration wait = Duration.ofMillis(waitMillis);
+			if (deadline != null && this.sleeper.nanoTime() + wait.toNanos() - deadline > 0) {
+				throw new NeonApiException("Neon API " + method + " " + path + " answered HTTP " + response.statusCode()
+						+ " and asked to wait " + format(wait) + ", past neon.api.operation-timeout ("
+						+ format(this.settings.operationTimeout()) + "); raise it if Neon is slow",
+						response.statusCode());
+			}
 			logger.debug("Neon API answered {} to {} {}; retrying in {}", response.statusCode(), method, path,
 					format(wait));
 			sleep(wait);
@@ -632,11 +652,16 @@ public final class NeonApiClient {
 
 	}
 
-	/** Waits between polls and retries; replaced in tests so they need not wait. */
+	/** Waits between polls and retries, and tells the time deadlines are kept by; replaced in tests. */
 	@FunctionalInterface
 	interface Sleeper {
 
 		void sleep(Duration duration) throws InterruptedException;
+
+		/** The time, as {@link System#nanoTime()} tells it. */
+		default long nanoTime() {
+			return System.nanoTime();
+		}
 
 	}
 

@@ -137,6 +137,53 @@ class NeonApiClientTests {
 	}
 
 	@Test
+	void aRateLimitedPollDoesNotWaitPastTheOperationTimeout() {
+		neon.branchLifecycle(0, POOLED, DIRECT);
+		neon.stub(get(urlPathEqualTo(NeonApiStub.projectPath("/operations/" + NeonApiStub.CREATE_OPERATION_ID)))
+			.atPriority(1)
+			.willReturn(aResponse().withStatus(429).withHeader("Retry-After", "60")));
+		VirtualTime time = new VirtualTime();
+		NeonApiClient client = new NeonApiClient(settings().withOperationTimeout(Duration.ofSeconds(10)), time);
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client.createBranch("ci-test-x", "main"))
+			.withMessageContaining("answered HTTP 429 and asked to wait 1m, past neon.api.operation-timeout (10s)");
+		assertThat(time.waited()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+		assertThat(neon.deletes()).hasSize(1);
+	}
+
+	@Test
+	void theLastWaitBetweenPollsEndsAtTheOperationTimeout() {
+		neon.branchLifecycle(0, POOLED, DIRECT).stuckCreateOperation();
+		VirtualTime time = new VirtualTime();
+		NeonApiClient client = new NeonApiClient(settings().withPollInterval(Duration.ofSeconds(3))
+			.withOperationTimeout(Duration.ofSeconds(10)), time);
+		assertThatExceptionOfType(NeonApiException.class).isThrownBy(() -> client.createBranch("ci-test-x", "main"))
+			.withMessageContaining("did not finish within 10s");
+		assertThat(time.waits).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3),
+				Duration.ofSeconds(1));
+	}
+
+	/** A clock that moves only by the waits it is asked for. */
+	static final class VirtualTime implements NeonApiClient.Sleeper {
+
+		final List<Duration> waits = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void sleep(Duration duration) {
+			this.waits.add(duration);
+		}
+
+		@Override
+		public long nanoTime() {
+			return waited().toNanos();
+		}
+
+		Duration waited() {
+			return this.waits.stream().reduce(Duration.ZERO, Duration::plus);
+		}
+
+	}
+
+	@Test
 	void tooManyRequestsIsRetriedAfterTheServersRetryAfter() {
 		neon.branchLifecycle(0, POOLED, DIRECT).rateLimitedCreate(2, "3");
 		NeonBranchConnection branch = client().createBranch("ci-test-x", null);

@@ -41,7 +41,8 @@ public class NeonApiProperties {
 	private Duration requestTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Longest wait for the operations a request starts (creating a branch, starting its compute) to finish.
+	 * Longest wait for the operations a request starts (creating a branch, starting its compute) to finish. The
+	 * waits between polls and before retries end by then; a poll under way may take up to the request timeout.
 	 */
 	private Duration operationTimeout = Duration.ofMinutes(2);
 
