@@ -61,6 +61,21 @@ class NeonDataSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void anAdditionalDataSourceThatIsNotADefaultCandidateLeavesThePoolsInPlace() {
+		// Spring Boot 4's way to add a second DataSource beside the auto-configured one.
+		this.runner.withUserConfiguration(AdditionalDataSourceConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class))
+			.withPropertyValues("neon.url=" + POOLED)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(DataSource.class)).isSameAs(pooled(context));
+				assertThat(context.getBean(JdbcTemplate.class).getDataSource()).isSameAs(pooled(context));
+				assertThat(context.getBean("analyticsDataSource", HikariDataSource.class).getJdbcUrl())
+					.isEqualTo("jdbc:postgresql://localhost/analytics");
+			});
+	}
+
+	@Test
 	void backsOffWhenDisabled() {
 		this.runner
 			.withPropertyValues("neon.enabled=false", "neon.url=" + POOLED,
@@ -451,6 +466,18 @@ class NeonDataSourceAutoConfigurationTests {
 		DataSource userDataSource() {
 			HikariDataSource dataSource = new HikariDataSource();
 			dataSource.setJdbcUrl("jdbc:postgresql://localhost/user");
+			return dataSource;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AdditionalDataSourceConfiguration {
+
+		@Bean(defaultCandidate = false)
+		HikariDataSource analyticsDataSource() {
+			HikariDataSource dataSource = new HikariDataSource();
+			dataSource.setJdbcUrl("jdbc:postgresql://localhost/analytics");
 			return dataSource;
 		}
 
