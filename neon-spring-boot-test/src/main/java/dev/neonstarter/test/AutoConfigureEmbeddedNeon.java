@@ -11,11 +11,13 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.context.PropertyMapping;
 
 /**
- * Runs the annotated test's Neon pools, pooled and direct (and a read replica's), on one embedded PostgreSQL
- * started for the test context, whatever connection is configured: {@code DATABASE_URL}, {@code neon.url},
+ * Runs the annotated test's Neon pools, pooled and direct (and a read replica's), on an embedded PostgreSQL,
+ * whatever connection is configured: {@code DATABASE_URL}, {@code neon.url},
  * {@code spring.datasource.url} and service connections are not used, so the test never reaches a real database.
  * Flyway migrates through the direct pool as in production; the database is PostgreSQL, so migrations and queries
- * behave as on Neon (except for the pooler, which is not there).
+ * behave as on Neon (except for the pooler, which is not there). The test contexts of a JVM share one server,
+ * each on a database of its own that is dropped when the context closes ({@code neon.embedded.shared}, on by
+ * default).
  * <p>
  * Works with {@code @SpringBootTest} and with the JDBC and JPA slices ({@code @JdbcTest}, {@code @DataJpaTest}),
  * into which it imports the starter's DataSource auto-configuration. It sets

@@ -57,6 +57,16 @@ public final class ChildJvm implements AutoCloseable {
 		return await(() -> this.lines.contains(line));
 	}
 
+	/** Waits up to 30 s for the JVM to end by itself: whether it did. */
+	public boolean awaitExit() throws InterruptedException {
+		return this.process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
+	}
+
+	/** What the JVM has printed so far, a line each (standard output and error). */
+	public List<String> lines() {
+		return List.copyOf(this.lines);
+	}
+
 	/** Stops the JVM with SIGTERM and waits up to 30 s for it to end (its shutdown hooks run): whether it did. */
 	public boolean stop() throws InterruptedException {
 		this.process.destroy();

@@ -4,8 +4,6 @@ import java.io.IOException;
 
 import dev.neonstarter.connection.NeonConnectionString;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -23,52 +21,45 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * Starts an embedded PostgreSQL when {@code neon.embedded.enabled=true} and no connection string is
  * configured, so a sample or a new project runs with no setup; or, whatever is configured, when
- * {@code neon.embedded.replace=true}, so a test never reaches a real database. Both DataSources point at it.
+ * {@code neon.embedded.replace=true}, so a test never reaches a real database (then on one server the JVM's
+ * contexts share, a database each: {@link NeonEmbeddedDatabase}). Both DataSources point at it.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(EmbeddedPostgres.class)
 @Conditional(NeonEmbeddedPostgresConfiguration.EmbeddedCondition.class)
 class NeonEmbeddedPostgresConfiguration {
 
-	private static final Log logger = LogFactory.getLog(NeonEmbeddedPostgresConfiguration.class);
-
+	/**
+	 * The database both pools use: with {@code neon.embedded.replace} (tests) and {@code neon.embedded.shared}, a
+	 * database of its own on the JVM's shared server; otherwise a server of its own.
+	 */
 	@Bean(destroyMethod = "close")
+	NeonEmbeddedDatabase neonEmbeddedDatabase(Environment environment) throws IOException {
+		boolean shared = environment.getProperty("neon.embedded.replace", Boolean.class, false)
+				&& environment.getProperty("neon.embedded.shared", Boolean.class, true);
+		return shared ? NeonEmbeddedDatabase.onSharedServer() : NeonEmbeddedDatabase.onOwnServer();
+	}
+
+	/** The server, for tests that look into it; stopped with its database's bean, if it is this context's own. */
+	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
-	EmbeddedPostgres neonEmbeddedPostgres() throws IOException {
-		// start() registers a shutdown hook that close() leaves registered until the JVM exits, and the hook's
-		// thread takes this thread's context class loader: the application's, under DevTools a restart's, kept
-		// for good by every context that started one. It gets the loader of EmbeddedPostgres instead.
-		Thread thread = Thread.currentThread();
-		ClassLoader contextClassLoader = thread.getContextClassLoader();
-		EmbeddedPostgres postgres;
-		thread.setContextClassLoader(EmbeddedPostgres.class.getClassLoader());
-		try {
-			postgres = EmbeddedPostgres.builder()
-				// Neon's defaults that matter to applications: UTC and UTF-8.
-				.setServerConfig("timezone", "UTC")
-				.start();
-		}
-		finally {
-			thread.setContextClassLoader(contextClassLoader);
-		}
-		logger.info("Started an embedded PostgreSQL on localhost:" + postgres.getPort() + " for both Neon"
-				+ " DataSources (data is deleted at shutdown)");
-		return postgres;
+	EmbeddedPostgres neonEmbeddedPostgres(NeonEmbeddedDatabase database) {
+		return database.server();
 	}
 
 	/** Primary: with {@code neon.embedded.replace=true} it wins over a service connection's details. */
 	@Bean
 	@Primary
-	NeonConnectionDetails neonEmbeddedConnectionDetails(EmbeddedPostgres postgres) {
-		return new EmbeddedConnectionDetails(postgres.getPort());
+	NeonConnectionDetails neonEmbeddedConnectionDetails(NeonEmbeddedDatabase database) {
+		return new EmbeddedConnectionDetails(database.server().getPort(), database.name());
 	}
 
 	static final class EmbeddedConnectionDetails implements NeonConnectionDetails {
 
 		private final NeonConnectionString connection;
 
-		EmbeddedConnectionDetails(int port) {
-			this.connection = NeonConnectionString.parse("postgresql://postgres@localhost:" + port + "/postgres")
+		EmbeddedConnectionDetails(int port, String database) {
+			this.connection = NeonConnectionString.parse("postgresql://postgres@localhost:" + port + "/" + database)
 				.withParameter("sslmode", "disable");
 		}
 

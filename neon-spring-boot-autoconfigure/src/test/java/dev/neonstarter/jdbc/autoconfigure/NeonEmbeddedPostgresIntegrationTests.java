@@ -1,10 +1,13 @@
 package dev.neonstarter.jdbc.autoconfigure;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.neonstarter.testsupport.ChildJvm;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class NeonEmbeddedPostgresIntegrationTests {
 
+	/** What the embedded PostgreSQL replaces: never reached. */
+	static final String ELSEWHERE = "postgresql://app:secret@ep-cool-darkness-123456.us-east-2.aws.neon.tech/neondb";
+
 	@Test
 	void embeddedDefaultServesBothPoolsAndFlyway() {
 		new ApplicationContextRunner()
@@ -32,6 +38,91 @@ class NeonEmbeddedPostgresIntegrationTests {
 				assertThat(jdbc.queryForObject("SELECT count(*) FROM embedded_check", Integer.class)).isEqualTo(1);
 				assertThat(jdbc.queryForObject("SHOW server_version_num", Integer.class)).isGreaterThan(140000);
 			});
+	}
+
+	@Test
+	void testContextsShareOneServerEachOnADatabaseOfItsOwnDroppedWhenItCloses() {
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(NeonDataSourceAutoConfiguration.class,
+					DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
+			.withPropertyValues("neon.embedded.replace=true", "neon.url=" + ELSEWHERE);
+		List<String> names = new CopyOnWriteArrayList<>();
+		runner.run((first) -> {
+			assertThat(first).hasNotFailed();
+			EmbeddedPostgres server = first.getBean(EmbeddedPostgres.class);
+			JdbcTemplate firstJdbc = first.getBean(JdbcTemplate.class);
+			names.add(firstJdbc.queryForObject("SELECT current_database()", String.class));
+			firstJdbc.execute("CREATE TABLE only_here (id int)");
+			runner.run((second) -> {
+				assertThat(second).hasNotFailed();
+				assertThat(second.getBean(EmbeddedPostgres.class)).isSameAs(server);
+				JdbcTemplate secondJdbc = second.getBean(JdbcTemplate.class);
+				names.add(secondJdbc.queryForObject("SELECT current_database()", String.class));
+				assertThat(names.get(1)).isNotEqualTo(names.get(0)).isNotEqualTo("postgres");
+				assertThat(secondJdbc.queryForObject("SELECT to_regclass('only_here') IS NULL", Boolean.class))
+					.isTrue();
+				assertThat(databases(server)).contains(names.get(0), names.get(1));
+			});
+			// The second context's database is gone; the first's is still served.
+			assertThat(databases(server)).contains(names.get(0)).doesNotContain(names.get(1));
+			assertThat(firstJdbc.queryForObject("SELECT count(*) FROM only_here", Integer.class)).isZero();
+		});
+		runner.run((third) -> assertThat(databases(third.getBean(EmbeddedPostgres.class)))
+			.doesNotContainAnyElementsOf(names));
+	}
+
+	@Test
+	void withoutSharingEachContextStartsAndStopsAServerOfItsOwn() {
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(NeonDataSourceAutoConfiguration.class,
+					DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
+			.withPropertyValues("neon.embedded.replace=true", "neon.embedded.shared=false", "neon.url=" + ELSEWHERE);
+		List<EmbeddedPostgres> servers = new CopyOnWriteArrayList<>();
+		runner.run((first) -> runner.run((second) -> {
+			servers.add(first.getBean(EmbeddedPostgres.class));
+			servers.add(second.getBean(EmbeddedPostgres.class));
+			assertThat(second.getBean(JdbcTemplate.class).queryForObject("SELECT current_database()", String.class))
+				.isEqualTo("postgres");
+		}));
+		assertThat(servers.get(0).getPort()).isNotEqualTo(servers.get(1).getPort());
+		for (EmbeddedPostgres server : servers) {
+			assertThat(accepts(server)).as("server on port " + server.getPort() + " stopped").isFalse();
+		}
+	}
+
+	@Test
+	void atJvmExitTheContextClosesQuietlyWhileTheSharedServerStops() throws Exception {
+		try (ChildJvm jvm = ChildJvm.start(SharedEmbeddedPostgresAtExit.class)) {
+			assertThat(jvm.awaitExit()).isTrue();
+			List<String> lines = jvm.lines();
+			int port = lines.stream()
+				.filter((line) -> line.startsWith("port "))
+				.map((line) -> Integer.parseInt(line.substring(5)))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("the child JVM did not start: " + lines));
+			assertThat(lines).noneMatch((line) -> line.contains("WARN") || line.contains("ERROR"));
+			assertThat(accepts(port)).as("server on port " + port + " stopped").isFalse();
+		}
+	}
+
+	/** The databases of the server that are not PostgreSQL's own. */
+	private static List<String> databases(EmbeddedPostgres server) {
+		return new JdbcTemplate(server.getPostgresDatabase()).queryForList(
+				"SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres' ORDER BY oid",
+				String.class);
+	}
+
+	private static boolean accepts(EmbeddedPostgres server) {
+		return accepts(server.getPort());
+	}
+
+	private static boolean accepts(int port) {
+		try (Socket socket = new Socket("localhost", port)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	@Test
