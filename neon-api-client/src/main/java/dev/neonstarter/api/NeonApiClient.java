@@ -152,6 +152,17 @@ public final class NeonApiClient {
 	 * {@code Authorization} header with a message that quotes it, key included. Says where, never what.
 	 */
 	private static void requireHeaderSafe(String key) {
+		String setting = NeonApiSettings.API_KEY_VARIABLE + " or neon.api.key";
+		if (key.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			throw new IllegalStateException("The Neon API key starts with 'Bearer ': set " + setting + " to the key"
+					+ " alone; the client sends it as 'Authorization: Bearer <key>' itself");
+		}
+		if (key.length() >= 2 && (key.charAt(0) == '"' || key.charAt(0) == '\'')
+				&& key.charAt(key.length() - 1) == key.charAt(0)) {
+			throw new IllegalStateException("The Neon API key is in quotes: set " + setting + " to the key alone"
+					+ " (an imported .env or .properties file, Docker's --env-file and some secret stores keep the"
+					+ " quotes)");
+		}
 		for (int i = 0; i < key.length(); i++) {
 			char c = key.charAt(i);
 			if (c <= ' ' || c >= 0x7f) {

@@ -17,6 +17,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.neonstarter.testsupport.ChildJvm;
 import dev.neonstarter.testsupport.NeonApiStub;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -451,6 +453,18 @@ class NeonApiClientTests {
 		assertThatIllegalStateException().isThrownBy(() -> new NeonApiClient(noProject))
 			.withMessageStartingWith("No Neon project id: set the NEON_PROJECT_ID environment variable or"
 					+ " neon.api.project-id");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', quoteCharacter = '`', value = { "Bearer napi_0123456789abcdef|starts with 'Bearer '",
+			"bearer napi_0123456789abcdef|starts with 'Bearer '", "\"napi_0123456789abcdef\"|is in quotes",
+			"'napi_0123456789abcdef'|is in quotes" })
+	void aKeyCopiedWithItsHeaderOrQuotesIsNamedSoWithoutShowingIt(String key, String problem) {
+		assertThatIllegalStateException().isThrownBy(() -> client(settings().withKey(key)).listBranches())
+			.withMessageStartingWith("The Neon API key " + problem)
+			.withMessageContaining("set NEON_API_KEY or neon.api.key to the key alone")
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("0123456789abcdef"));
+		assertThat(neon.requestCount()).isZero();
 	}
 
 	@Test
