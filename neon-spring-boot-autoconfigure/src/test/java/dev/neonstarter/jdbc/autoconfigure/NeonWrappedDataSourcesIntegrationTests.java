@@ -17,7 +17,10 @@ import dev.neonstarter.resilience.autoconfigure.NeonResilienceAutoConfiguration;
 import dev.neonstarter.testsupport.NeonTestTopology;
 import dev.neonstarter.testsupport.RequiresPgBouncer;
 import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.tracing.Tracer;
+import net.ttddyy.observation.boot.autoconfigure.DataSourceObservationAutoConfiguration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -132,6 +135,32 @@ class NeonWrappedDataSourcesIntegrationTests {
 			.hasMessageContaining("The Neon DataSource bean 'neonPooledDataSource' has been replaced or wrapped by a "
 					+ Opaque.class.getName())
 			.hasMessageContaining("neon.enabled=false"));
+	}
+
+	@Test
+	void datasourceMicrometersProxiesLeadBackToThePools() {
+		// Its post-processor wraps every DataSource bean in datasource-proxy's ProxyDataSource.
+		NeonTopologyContexts.runner(this.topology, this.database)
+			.withConfiguration(AutoConfigurations.of(NeonObservationAutoConfiguration.class,
+					NeonResilienceAutoConfiguration.class, DataSourceObservationAutoConfiguration.class))
+			.withBean(TestObservationRegistry.class, TestObservationRegistry::create)
+			// Its tracing handlers need a Tracer, which an application with tracing has.
+			.withBean(Tracer.class, () -> Tracer.NOOP)
+			.withPropertyValues("jdbc.datasource-proxy.enabled=true", "spring.flyway.enabled=true",
+					"spring.flyway.locations=classpath:db/neon-wrapped")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DataSource primary = context.getBean(DataSource.class);
+				assertThat(primary).isNotInstanceOf(NeonHikariDataSource.class);
+				NeonDataSources pools = context.getBean(NeonDataSources.class);
+				assertThat(pools.pooled().tlsStatus()).isNotNull()
+					.satisfies((status) -> assertThat(status.verified()).isTrue());
+				assertThat(pools.pooled().getConnectionGuard()).isNotNull();
+				new JdbcTemplate(primary).update("INSERT INTO wrapped_notes (body) VALUES (?)", "observed twice");
+				TestObservationRegistry observations = context.getBean(TestObservationRegistry.class);
+				assertThat(observations).hasObservationWithNameEqualTo("neon.queries");
+				assertThat(observations).hasObservationWithNameEqualTo("jdbc.query");
+			});
 	}
 
 	/** How instrumentation wraps a DataSource. */
