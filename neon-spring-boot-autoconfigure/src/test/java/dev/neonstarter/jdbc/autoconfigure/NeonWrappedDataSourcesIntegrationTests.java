@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,17 +73,8 @@ class NeonWrappedDataSourcesIntegrationTests {
 	@EnumSource(value = Wrapping.class, names = "OPAQUE", mode = EnumSource.Mode.EXCLUDE)
 	void theStarterWorksThroughTheWrappers(Wrapping wrapping) {
 		runner(wrapping).run((context) -> {
-			assertThat(context).hasNotFailed();
-			DataSource primary = context.getBean(DataSource.class);
-			assertThat(primary).isNotInstanceOf(NeonHikariDataSource.class);
+			DataSource primary = assertStartedThroughTheWrapper(context);
 			NeonDataSources pools = context.getBean(NeonDataSources.class);
-			// Checked through the wrapper: TLS proven at startup on both pools.
-			assertThat(pools.pooled().tlsStatus()).isNotNull()
-				.satisfies((status) -> assertThat(status.verified()).isTrue());
-			assertThat(pools.direct().tlsStatus()).isNotNull()
-				.satisfies((status) -> assertThat(status.verified()).isTrue());
-			// The starter's breaker guard and observation are on the pool behind the wrapper.
-			assertThat(pools.pooled().getConnectionGuard()).isNotNull();
 			assertThat(pools.pooled().queries().isObserved()).isTrue();
 			// Flyway migrated through the direct pool's wrapper.
 			int migrationStatements = Wrapper.statements.get();
@@ -149,18 +141,30 @@ class NeonWrappedDataSourcesIntegrationTests {
 			.withPropertyValues("jdbc.datasource-proxy.enabled=true", "spring.flyway.enabled=true",
 					"spring.flyway.locations=classpath:db/neon-wrapped")
 			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				DataSource primary = context.getBean(DataSource.class);
-				assertThat(primary).isNotInstanceOf(NeonHikariDataSource.class);
-				NeonDataSources pools = context.getBean(NeonDataSources.class);
-				assertThat(pools.pooled().tlsStatus()).isNotNull()
-					.satisfies((status) -> assertThat(status.verified()).isTrue());
-				assertThat(pools.pooled().getConnectionGuard()).isNotNull();
+				DataSource primary = assertStartedThroughTheWrapper(context);
 				new JdbcTemplate(primary).update("INSERT INTO wrapped_notes (body) VALUES (?)", "observed twice");
 				TestObservationRegistry observations = context.getBean(TestObservationRegistry.class);
 				assertThat(observations).hasObservationWithNameEqualTo("neon.queries");
 				assertThat(observations).hasObservationWithNameEqualTo("jdbc.query");
 			});
+	}
+
+	/**
+	 * The context started, its primary DataSource is a wrapper, and the starter reached its pools through it: TLS
+	 * proven at startup on both, the breaker guard on the pooled one.
+	 */
+	private static DataSource assertStartedThroughTheWrapper(AssertableApplicationContext context) {
+		assertThat(context).hasNotFailed();
+		DataSource primary = context.getBean(DataSource.class);
+		assertThat(primary).isNotInstanceOf(NeonHikariDataSource.class);
+		NeonDataSources pools = context.getBean(NeonDataSources.class);
+		for (NeonHikariDataSource pool : List.of(pools.pooled(), pools.direct())) {
+			assertThat(pool.tlsStatus()).as(pool.getPoolName())
+				.isNotNull()
+				.satisfies((status) -> assertThat(status.verified()).isTrue());
+		}
+		assertThat(pools.pooled().getConnectionGuard()).isNotNull();
+		return primary;
 	}
 
 	/** How instrumentation wraps a DataSource. */
