@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the five benchmarks side by side and writes benchmarks/RESULTS.md and benchmarks/results.png.
+# Runs the benchmarks side by side and writes benchmarks/RESULTS.md and benchmarks/results.png.
 #
-#   benchmarks/run.sh            full run, about 14 minutes on 2 cores
+#   benchmarks/run.sh            full run, about 36 minutes on 2 cores
 #   benchmarks/run.sh --quick    smoke run of a few minutes, written to benchmarks/target/quick/
 #   benchmarks/run.sh --only=jmh,startup,aotcache,sidebyside,load,storm,outage   a subset (combine with --quick)
 #
