@@ -101,6 +101,23 @@ final class NeonEmbeddedDatabase implements AutoCloseable {
 		return this.name;
 	}
 
+	/**
+	 * Stops the server (the shared one too) when the JVM is about to halt after the refresh
+	 * ({@code spring.context.exit=onRefresh}, a training run), which neither closes the context nor runs the
+	 * server's shutdown hook.
+	 */
+	void stopBeforeHalt() {
+		logger.info("Stopping the embedded PostgreSQL on localhost:" + this.server.getPort() + ": the JVM halts"
+				+ " after the refresh (spring.context.exit=onRefresh), which runs no shutdown hook");
+		try {
+			this.server.close();
+		}
+		catch (IOException ex) {
+			logger.warn("Could not stop the embedded PostgreSQL on localhost:" + this.server.getPort()
+					+ "; it outlives this JVM: " + ex.getMessage());
+		}
+	}
+
 	/** Drops the database from the shared server, or stops the server of its own. */
 	@Override
 	public void close() throws IOException {

@@ -4,7 +4,14 @@ import java.io.IOException;
 
 import dev.neonstarter.connection.NeonConnectionString;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -15,6 +22,9 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.context.support.DefaultLifecycleProcessor;
+import org.springframework.core.SpringProperties;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
@@ -45,6 +55,17 @@ class NeonEmbeddedPostgresConfiguration {
 	@ConditionalOnMissingBean
 	EmbeddedPostgres neonEmbeddedPostgres(NeonEmbeddedDatabase database) {
 		return database.server();
+	}
+
+	/**
+	 * Spring's training run for the JDK's AOT cache or class data sharing ({@code -Dspring.context.exit=onRefresh})
+	 * halts the JVM once the beans exist: the context is not closed and no shutdown hook runs, so the server would
+	 * outlive the run, a PostgreSQL process and its data directory per training run. Then a bean registered after
+	 * all others stops it once every bean has been created, just before the halt.
+	 */
+	@Bean
+	static BeanDefinitionRegistryPostProcessor neonEmbeddedPostgresExitOnRefresh() {
+		return new ExitOnRefresh();
 	}
 
 	/** Primary: with {@code neon.embedded.replace=true} it wins over a service connection's details. */
@@ -81,6 +102,44 @@ class NeonEmbeddedPostgresConfiguration {
 		@Override
 		public String toString() {
 			return "embedded PostgreSQL " + this.connection;
+		}
+
+	}
+
+	/**
+	 * Registers {@link StopBeforeHalt} when Spring halts the JVM after the refresh: registered once the
+	 * configuration classes are, it comes after their beans, so their {@code afterSingletonsInstantiated} run first.
+	 * Not with a lifecycle processor of the application's own, which need not halt.
+	 */
+	static final class ExitOnRefresh implements BeanDefinitionRegistryPostProcessor {
+
+		@Override
+		public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+			if (DefaultLifecycleProcessor.ON_REFRESH_VALUE
+				.equalsIgnoreCase(SpringProperties.getProperty(DefaultLifecycleProcessor.EXIT_PROPERTY_NAME))
+					&& !registry.containsBeanDefinition(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)) {
+				registry.registerBeanDefinition("neonEmbeddedPostgresStopBeforeHalt",
+						new RootBeanDefinition(StopBeforeHalt.class, StopBeforeHalt::new));
+			}
+		}
+
+	}
+
+	/** Stops the embedded PostgreSQL once every bean exists, when the JVM is about to halt. */
+	static final class StopBeforeHalt implements SmartInitializingSingleton, BeanFactoryAware {
+
+		private @Nullable BeanFactory beanFactory;
+
+		@Override
+		public void setBeanFactory(BeanFactory beanFactory) {
+			this.beanFactory = beanFactory;
+		}
+
+		@Override
+		public void afterSingletonsInstantiated() {
+			if (this.beanFactory != null) {
+				this.beanFactory.getBean(NeonEmbeddedDatabase.class).stopBeforeHalt();
+			}
 		}
 
 	}

@@ -6,6 +6,8 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.neonstarter.testsupport.ChildJvm;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -101,6 +103,25 @@ class NeonEmbeddedPostgresIntegrationTests {
 				.findFirst()
 				.orElseThrow(() -> new AssertionError("the child JVM did not start: " + lines));
 			assertThat(lines).noneMatch((line) -> line.contains("WARN") || line.contains("ERROR"));
+			assertThat(accepts(port)).as("server on port " + port + " stopped").isFalse();
+		}
+	}
+
+	@Test
+	void aTrainingRunThatHaltsTheJvmAfterTheRefreshStopsTheServerFirst() throws Exception {
+		try (ChildJvm jvm = ChildJvm.start(EmbeddedPostgresTrainingRun.class)) {
+			assertThat(jvm.awaitExit()).isTrue();
+			List<String> lines = jvm.lines();
+			Matcher started = lines.stream()
+				.map(Pattern.compile("Started an embedded PostgreSQL on localhost:(\\d+) ")::matcher)
+				.filter(Matcher::find)
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("the child JVM did not start the server: " + lines));
+			int port = Integer.parseInt(started.group(1));
+			// Halted once refreshed, after Flyway had migrated the embedded database.
+			assertThat(lines).noneMatch((line) -> line.equals("not halted"))
+				.anyMatch((line) -> line.contains("Successfully applied 1 migration"))
+				.noneMatch((line) -> line.contains("WARN") || line.contains("ERROR"));
 			assertThat(accepts(port)).as("server on port " + port + " stopped").isFalse();
 		}
 	}
