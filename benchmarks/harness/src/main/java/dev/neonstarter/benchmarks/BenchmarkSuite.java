@@ -88,7 +88,8 @@ public final class BenchmarkSuite {
 			}
 			if (only.contains("sidebyside")) {
 				Instant start = Instant.now();
-				sideBySide = SampleAppComparison.run(topology, build, SampleAppComparison.Settings.of(quick), work);
+				sideBySide = SampleAppComparison.run(topology, build,
+						SampleAppComparison.Settings.of(quick, options.containsKey("handwired-observed")), work);
 				durations.put("sidebyside", Duration.between(start, Instant.now()));
 			}
 			// Restarts PostgreSQL: after the others on this topology.

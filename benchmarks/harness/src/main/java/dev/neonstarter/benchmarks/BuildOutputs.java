@@ -6,9 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -64,6 +67,28 @@ record BuildOutputs(Path root) {
 	/** The sample app's notes API on the hand-assembled equivalent of the starter. */
 	Path handwiredSampleJar() {
 		return executableJar("benchmarks/handwired-sample", "neon-benchmarks-handwired-sample-");
+	}
+
+	/**
+	 * The jars of datasource-micrometer's Spring Boot auto-configuration
+	 * ({@code benchmarks/classpath-jdbc-observation}) that the hand-assembled sample app's jar does not hold
+	 * already: what that app needs on {@code loader.path} to observe each statement as the starter does.
+	 */
+	List<Path> jdbcObservationJars() {
+		Set<String> packaged = new HashSet<>();
+		try (JarFile jar = new JarFile(handwiredSampleJar().toFile())) {
+			jar.stream()
+				.map(JarEntry::getName)
+				.filter((name) -> name.startsWith("BOOT-INF/lib/"))
+				.forEach((name) -> packaged.add(name.substring("BOOT-INF/lib/".length())));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return classpathFile("benchmarks/classpath-jdbc-observation").stream()
+			.map(Path::of)
+			.filter((jar) -> !packaged.contains(jar.getFileName().toString()))
+			.toList();
 	}
 
 	private Path executableJar(String module, String prefix) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import dev.neonstarter.testsupport.NeonTestTopology;
 
@@ -27,6 +28,9 @@ final class SampleAppComparison {
 
 	static final double GOAL = 0.97;
 
+	/** Spring Boot's launcher that takes more jars ({@code loader.path}) than the executable jar holds. */
+	private static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
+
 	static final List<Endpoint> ENDPOINTS = List.of(
 			new Endpoint("a note through the pooled DataSource", "/api/notes/{id}", CONNECTIONS),
 			new Endpoint("no database (liveness)", "/actuator/health/liveness", CONNECTIONS),
@@ -41,10 +45,12 @@ final class SampleAppComparison {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 		int starterPort = SampleAppLoad.freePort();
 		int handwiredPort = SampleAppLoad.freePort();
-		Process starter = startStarter(topology, build, starterPort, work.resolve("side-by-side-starter.log"));
+		Process starter = startStarter(topology, build, starterPort, settings.observedBaseline(),
+				work.resolve("side-by-side-starter.log"));
 		Process handwired = null;
 		try {
-			handwired = startHandwired(topology, build, handwiredPort, work.resolve("side-by-side-handwired.log"));
+			handwired = startHandwired(topology, build, handwiredPort, settings.observedBaseline(),
+					work.resolve("side-by-side-handwired.log"));
 			SampleAppLoad.awaitReady(http, starterPort, starter, work.resolve("side-by-side-starter.log"));
 			SampleAppLoad.awaitReady(http, handwiredPort, handwired, work.resolve("side-by-side-handwired.log"));
 			SampleAppLoad.seed(http, starterPort);
@@ -121,9 +127,13 @@ final class SampleAppComparison {
 			.await();
 	}
 
-	private static Process startStarter(NeonTestTopology topology, BuildOutputs build, int port, Path log)
-			throws IOException {
-		List<String> command = java(build.sampleAppJar(), port);
+	private static Process startStarter(NeonTestTopology topology, BuildOutputs build, int port,
+			boolean observedBaseline, Path log) throws IOException {
+		// With the observed baseline both apps start through the same launcher: it loads classes and resources
+		// differently from the jar launcher, which showed in a run on the endpoint without a database.
+		String jar = build.sampleAppJar().toString();
+		List<String> command = observedBaseline ? java(port, "-cp", jar, PROPERTIES_LAUNCHER)
+				: java(port, "-jar", jar);
 		command.add("--spring.profiles.active=prod");
 		command.add("--neon.pooled.hikari.maximum-pool-size=" + SampleAppLoad.POOL_SIZE);
 		BenchmarkDatabase database = BenchmarkDatabase.of(topology, topology.createDatabase());
@@ -133,18 +143,36 @@ final class SampleAppComparison {
 		return builder.start();
 	}
 
-	private static Process startHandwired(NeonTestTopology topology, BuildOutputs build, int port, Path log)
-			throws IOException {
-		List<String> command = java(build.handwiredSampleJar(), port);
+	private static Process startHandwired(NeonTestTopology topology, BuildOutputs build, int port, boolean observed,
+			Path log) throws IOException {
+		String jar = build.handwiredSampleJar().toString();
+		List<String> command;
+		if (observed) {
+			// Spring Boot's PropertiesLauncher adds loader.path to the jar's own classpath: the jar stays as it is.
+			String loaderPath = build.jdbcObservationJars()
+				.stream()
+				.map(Path::toString)
+				.collect(Collectors.joining(","));
+			command = java(port, "-Dloader.path=" + loaderPath, "-cp", jar, PROPERTIES_LAUNCHER);
+			// One observation per statement, as neon.queries gives: not datasource-micrometer's connection and
+			// result-set observations too.
+			command.add("--jdbc.includes=QUERY");
+		}
+		else {
+			command = java(port, "-jar", jar);
+		}
 		command.add("--app.datasource.pooled.maximum-pool-size=" + SampleAppLoad.POOL_SIZE);
 		ProcessBuilder builder = new ProcessBuilder().redirectErrorStream(true).redirectOutput(log.toFile());
 		BenchmarkDatabase.handwired(topology, topology.createDatabase(), command, builder);
 		return builder.command(command).start();
 	}
 
-	private static List<String> java(Path jar, int port) {
-		return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms512m",
-				"-Xmx512m", "-jar", jar.toString(), "--server.port=" + port));
+	private static List<String> java(int port, String... launch) {
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms512m", "-Xmx512m"));
+		command.addAll(List.of(launch));
+		command.add("--server.port=" + port);
+		return command;
 	}
 
 	/** What wrk requests: GETs of {@code path}, or the mixed load of measurement 3 when {@code null}. */
@@ -205,10 +233,16 @@ final class SampleAppComparison {
 	 * (a fraction) from one round to the next.
 	 */
 	record Settings(int pairs, int runSeconds, int warmupSeconds, int warmupRounds, int maxWarmupRounds,
-			double steadyWithin) {
+			double steadyWithin, boolean observedBaseline) {
 
-		static Settings of(boolean quick) {
-			return quick ? new Settings(1, 2, 2, 1, 1, 1.0) : new Settings(8, 5, 10, 3, 8, 0.03);
+		/**
+		 * @param observedBaseline whether the hand-assembled app observes each statement too, with
+		 * datasource-micrometer ({@code benchmarks/run.sh --handwired-observed}), as the starter's
+		 * {@code neon.queries} does
+		 */
+		static Settings of(boolean quick, boolean observedBaseline) {
+			return quick ? new Settings(1, 2, 2, 1, 1, 1.0, observedBaseline)
+					: new Settings(8, 5, 10, 3, 8, 0.03, observedBaseline);
 		}
 
 	}
