@@ -44,10 +44,10 @@ class NeonEmbeddedPostgresConfiguration {
 	 * database of its own on the JVM's shared server; otherwise a server of its own.
 	 */
 	@Bean(destroyMethod = "close")
-	NeonEmbeddedDatabase neonEmbeddedDatabase(Environment environment) throws IOException {
-		boolean shared = environment.getProperty("neon.embedded.replace", Boolean.class, false)
-				&& environment.getProperty("neon.embedded.shared", Boolean.class, true);
-		return shared ? NeonEmbeddedDatabase.onSharedServer() : NeonEmbeddedDatabase.onOwnServer();
+	NeonEmbeddedDatabase neonEmbeddedDatabase(NeonProperties properties) throws IOException {
+		NeonProperties.Embedded embedded = properties.getEmbedded();
+		return (embedded.isReplace() && embedded.isShared()) ? NeonEmbeddedDatabase.onSharedServer()
+				: NeonEmbeddedDatabase.onOwnServer();
 	}
 
 	/** The server, for tests that look into it; stopped with its database's bean, if it is this context's own. */
