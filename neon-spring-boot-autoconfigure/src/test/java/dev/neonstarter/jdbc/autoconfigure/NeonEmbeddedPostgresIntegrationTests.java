@@ -27,6 +27,9 @@ class NeonEmbeddedPostgresIntegrationTests {
 	/** What the embedded PostgreSQL replaces: never reached. */
 	static final String ELSEWHERE = "postgresql://app:secret@ep-cool-darkness-123456.us-east-2.aws.neon.tech/neondb";
 
+	/** The log line of the starter's that gives the embedded server's port, shared or not. */
+	private static final Pattern STARTED = Pattern.compile("Started an embedded PostgreSQL on localhost:(\\d+)\\b");
+
 	@Test
 	void embeddedDefaultServesBothPoolsAndFlyway() {
 		new ApplicationContextRunner()
@@ -94,35 +97,35 @@ class NeonEmbeddedPostgresIntegrationTests {
 
 	@Test
 	void atJvmExitTheContextClosesQuietlyWhileTheSharedServerStops() throws Exception {
-		try (ChildJvm jvm = ChildJvm.start(SharedEmbeddedPostgresAtExit.class)) {
-			assertThat(jvm.awaitExit()).isTrue();
-			List<String> lines = jvm.lines();
-			int port = lines.stream()
-				.filter((line) -> line.startsWith("port "))
-				.map((line) -> Integer.parseInt(line.substring(5)))
-				.findFirst()
-				.orElseThrow(() -> new AssertionError("the child JVM did not start: " + lines));
-			assertThat(lines).noneMatch((line) -> line.contains("WARN") || line.contains("ERROR"));
-			assertThat(accepts(port)).as("server on port " + port + " stopped").isFalse();
-		}
+		runQuietlyStoppingItsServer(SharedEmbeddedPostgresAtExit.class);
 	}
 
 	@Test
 	void aTrainingRunThatHaltsTheJvmAfterTheRefreshStopsTheServerFirst() throws Exception {
-		try (ChildJvm jvm = ChildJvm.start(EmbeddedPostgresTrainingRun.class)) {
+		List<String> lines = runQuietlyStoppingItsServer(EmbeddedPostgresTrainingRun.class);
+		// Halted once refreshed, after Flyway had migrated the embedded database.
+		assertThat(lines).noneMatch((line) -> line.equals("not halted"))
+			.anyMatch((line) -> line.contains("Successfully applied 1 migration"));
+	}
+
+	/**
+	 * Runs {@code main} in a JVM of its own to its end, and checks that it logged no WARN or ERROR and that the
+	 * embedded PostgreSQL it started no longer accepts connections.
+	 * @return the JVM's output
+	 */
+	private static List<String> runQuietlyStoppingItsServer(Class<?> main) throws Exception {
+		try (ChildJvm jvm = ChildJvm.start(main)) {
 			assertThat(jvm.awaitExit()).isTrue();
 			List<String> lines = jvm.lines();
-			Matcher started = lines.stream()
-				.map(Pattern.compile("Started an embedded PostgreSQL on localhost:(\\d+) ")::matcher)
+			int port = lines.stream()
+				.map(STARTED::matcher)
 				.filter(Matcher::find)
+				.map((started) -> Integer.parseInt(started.group(1)))
 				.findFirst()
-				.orElseThrow(() -> new AssertionError("the child JVM did not start the server: " + lines));
-			int port = Integer.parseInt(started.group(1));
-			// Halted once refreshed, after Flyway had migrated the embedded database.
-			assertThat(lines).noneMatch((line) -> line.equals("not halted"))
-				.anyMatch((line) -> line.contains("Successfully applied 1 migration"))
-				.noneMatch((line) -> line.contains("WARN") || line.contains("ERROR"));
+				.orElseThrow(() -> new AssertionError("the child JVM did not start a server: " + lines));
+			assertThat(lines).noneMatch((line) -> line.contains("WARN") || line.contains("ERROR"));
 			assertThat(accepts(port)).as("server on port " + port + " stopped").isFalse();
+			return lines;
 		}
 	}
 

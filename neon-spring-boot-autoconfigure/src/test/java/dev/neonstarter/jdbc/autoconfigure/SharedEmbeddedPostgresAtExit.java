@@ -1,12 +1,9 @@
 package dev.neonstarter.jdbc.autoconfigure;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -20,11 +17,9 @@ public final class SharedEmbeddedPostgresAtExit {
 	}
 
 	public static void main(String[] args) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
-			.web(WebApplicationType.NONE)
+		new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
 			.properties("neon.embedded.replace=true", "neon.url=" + NeonEmbeddedPostgresIntegrationTests.ELSEWHERE)
 			.run();
-		System.out.println("port " + context.getBean(EmbeddedPostgres.class).getPort());
 		System.exit(0);
 	}
 
