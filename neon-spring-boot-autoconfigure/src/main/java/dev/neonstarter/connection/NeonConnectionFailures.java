@@ -73,8 +73,14 @@ public final class NeonConnectionFailures {
 
 	private static final Set<String> TRANSACTION_STATES = Set.of("40001", "40P01");
 
+	/**
+	 * PgBouncer's answer, for {@code server_login_retry} after a failed server login, to a client it has no server
+	 * connection for (lower case).
+	 */
+	private static final String POOLER_LOGIN_RETRY = "server login has been failing";
+
 	/** Lower-case message fragments of an endpoint that cannot be reached, whatever the SQLState. */
-	private static final List<String> DOWN_MESSAGES = List.of("server login has been failing",
+	private static final List<String> DOWN_MESSAGES = List.of(POOLER_LOGIN_RETRY,
 			"couldn't connect to compute node", "pgbouncer cannot connect to server");
 
 	/**
@@ -86,7 +92,7 @@ public final class NeonConnectionFailures {
 
 	/** Lower-case message fragments of transient failures that arrive without a telling SQLState. */
 	private static final List<String> TRANSIENT_MESSAGES = List.of("couldn't connect to compute node",
-			"query_wait_timeout", "no more connections allowed", "server login has been failing",
+			"query_wait_timeout", "no more connections allowed", POOLER_LOGIN_RETRY,
 			"pgbouncer cannot connect to server", "terminating connection due to administrator command");
 
 	/** Lower-case fragments of messages that report a timeout. */
@@ -171,6 +177,20 @@ public final class NeonConnectionFailures {
 			down |= containsAny(message, DOWN_MESSAGES);
 		}
 		return down;
+	}
+
+	/**
+	 * Whether a failure is PgBouncer's "server login has been failing, try again later (server_login_retry)": its
+	 * last login to the server failed, and it tries the server again only when a client asks once
+	 * {@code server_login_retry} has passed, refusing that client meanwhile and serving the next.
+	 */
+	public static boolean isPoolerLoginRetry(Throwable failure) {
+		for (Throwable t = failure; t != null; t = next(t)) {
+			if (message(t).contains(POOLER_LOGIN_RETRY)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

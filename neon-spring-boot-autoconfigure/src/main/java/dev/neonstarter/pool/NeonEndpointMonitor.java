@@ -29,9 +29,9 @@ import org.jspecify.annotations.Nullable;
  * makes in the background included). A definite connection-level failure marks it {@link State#DOWN} at once:
  * from then on the pool refuses callers with {@link NeonUnavailableException} and releases the callers already
  * waiting in HikariCP's queue, and one background thread probes the endpoint with a single short connection
- * attempt at a time, {@code probe-interval-min} apart, doubling up to {@code probe-interval-max}. The first
- * successful connection (the pool's or the probe's) marks it {@link State#UP} again. Nothing runs while the
- * endpoint is up.
+ * attempt at a time, {@code probe-interval-min} apart (from the start of one to the start of the next),
+ * doubling up to {@code probe-interval-max}. The first successful connection (the pool's or the probe's) marks
+ * it {@link State#UP} again. Nothing runs while the endpoint is up.
  * <p>
  * Not failures: a slow connection that succeeds (a compute waking from suspend), a refused login (SQLState
  * 28xxx) or an unverifiable certificate (configuration errors a probe cannot fix), an interrupted attempt.
@@ -415,9 +415,10 @@ public final class NeonEndpointMonitor implements StatementWatch {
 
 	private void probeUntilUp() {
 		long interval = Math.max(1, this.probeIntervalMin.toMillis());
+		long pause = interval;
 		while (this.state == State.DOWN && !Thread.currentThread().isInterrupted()) {
 			try {
-				Thread.sleep(interval);
+				Thread.sleep(pause);
 			}
 			catch (InterruptedException ex) {
 				return;
@@ -426,6 +427,8 @@ public final class NeonEndpointMonitor implements StatementWatch {
 			if (current == null || this.state == State.UP) {
 				return;
 			}
+			long started = System.nanoTime();
+			boolean poolerRetrying = false;
 			try {
 				current.connect(this.probeConnectTimeout, true);
 				connected();
@@ -439,12 +442,39 @@ public final class NeonEndpointMonitor implements StatementWatch {
 					return;
 				}
 				recordCause(ex);
+				poolerRetrying = NeonConnectionFailures.isPoolerLoginRetry(ex);
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Neon endpoint probe of " + this.poolName + " failed", ex);
 			}
-			interval = Math.min(interval * 2, Math.max(interval, this.probeIntervalMax.toMillis()));
+			interval = nextInterval(interval, this.probeIntervalMin.toMillis(), this.probeIntervalMax.toMillis(),
+					poolerRetrying);
+			pause = pauseAfter(interval, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 		}
+	}
+
+	/**
+	 * The interval before the next probe: doubled up to the longest, except after PgBouncer's "server login has
+	 * been failing". PgBouncer then tries the server again only when a client asks (once its
+	 * {@code server_login_retry} has passed), refuses that client and serves the next: a probe that may have
+	 * started PgBouncer's new login is followed a shortest interval later, not a longest.
+	 */
+	static long nextInterval(long intervalMillis, long minMillis, long maxMillis, boolean poolerRetrying) {
+		long min = Math.max(1, minMillis);
+		if (poolerRetrying) {
+			return min;
+		}
+		return Math.min(intervalMillis * 2, Math.max(intervalMillis, maxMillis));
+	}
+
+	/**
+	 * The pause before the next probe: the interval counts from the start of the last one, so a probe that
+	 * waited for its timeout is followed by the next at once. Through a pooler that accepts the login but holds
+	 * the probe's query until it reaches the server again (PgBouncer between {@code server_login_retry}
+	 * attempts), a probe is then always waiting there, and the first query PgBouncer serves is a probe's.
+	 */
+	static long pauseAfter(long intervalMillis, long probeMillis) {
+		return Math.max(0, intervalMillis - probeMillis);
 	}
 
 	/** Whether statements are watched for stalls ({@code stall-timeout} above 0). */

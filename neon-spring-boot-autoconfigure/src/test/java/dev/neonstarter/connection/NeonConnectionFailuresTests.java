@@ -147,6 +147,17 @@ class NeonConnectionFailuresTests {
 	}
 
 	@Test
+	void pgBouncersLoginRetryIsToldApart() {
+		SQLException retry = new SQLException(
+				"FATAL: server login has been failing, try again later (server_login_retry)", "08P01");
+		assertThat(NeonConnectionFailures.isPoolerLoginRetry(retry)).isTrue();
+		assertThat(NeonConnectionFailures.isPoolerLoginRetry(new RuntimeException("wrapped", retry))).isTrue();
+		assertThat(NeonConnectionFailures.isPoolerLoginRetry(refused())).isFalse();
+		assertThat(NeonConnectionFailures.isPoolerLoginRetry(new SQLException("ERROR: query_wait_timeout", "08P01")))
+			.isFalse();
+	}
+
+	@Test
 	void configurationErrorsInterruptsAndSaturationDoNot() {
 		SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
 		untrusted.initCause(new CertificateException("unable to find valid certification path"));

@@ -99,6 +99,78 @@ class NeonEndpointMonitorTests {
 	}
 
 	@Test
+	void theProbeIntervalCountsFromTheStartOfTheLastProbe() {
+		assertThat(NeonEndpointMonitor.pauseAfter(500, 3)).isEqualTo(497);
+		assertThat(NeonEndpointMonitor.pauseAfter(500, 500)).isZero();
+		assertThat(NeonEndpointMonitor.pauseAfter(500, 2000)).isZero();
+	}
+
+	@Test
+	void aProbeThatWaitedForItsTimeoutIsFollowedByTheNextAtOnce() throws Exception {
+		// Through PgBouncer between two server_login_retry attempts, each probe waits for its timeout: the
+		// next one must be waiting already when PgBouncer serves again, not an interval later.
+		NeonEndpointMonitor monitor = new NeonEndpointMonitor("neon-pooled");
+		NeonProperties.Monitor properties = new NeonProperties.Monitor();
+		properties.setProbeIntervalMin(Duration.ofMillis(1000));
+		properties.setProbeIntervalMax(Duration.ofMillis(1000));
+		monitor.configure(properties.toSettings());
+		List<Long> starts = Collections.synchronizedList(new ArrayList<>());
+		monitor.setProbe((timeout, validate) -> {
+			if (validate) {
+				starts.add(System.nanoTime());
+				sleep(1200);
+			}
+			throw refused();
+		});
+		monitor.connectFailed(refused());
+		try {
+			await().atMost(Duration.ofSeconds(20)).until(() -> starts.size() >= 2);
+			long apart = TimeUnit.NANOSECONDS.toMillis(starts.get(1) - starts.get(0));
+			// A pause of the interval after the first probe's 1200 ms would put them 2200 ms apart.
+			assertThat(apart).isBetween(1200L, 1900L);
+		}
+		finally {
+			monitor.close();
+		}
+	}
+
+	@Test
+	void theProbeIntervalDoublesUpToTheLongestButNotWhilePgBouncerWaitsToLogInAgain() {
+		assertThat(NeonEndpointMonitor.nextInterval(200, 200, 500, false)).isEqualTo(400);
+		assertThat(NeonEndpointMonitor.nextInterval(400, 200, 500, false)).isEqualTo(500);
+		assertThat(NeonEndpointMonitor.nextInterval(500, 200, 500, false)).isEqualTo(500);
+		assertThat(NeonEndpointMonitor.nextInterval(500, 200, 500, true)).isEqualTo(200);
+	}
+
+	@Test
+	void whilePgBouncerWaitsToLogInAgainProbesComeTheShortestIntervalApart() {
+		// PgBouncer tries the server again only when a client asks after server_login_retry, refuses that client
+		// and serves the next: the probe after the one that started its login must not be a longest interval late.
+		NeonEndpointMonitor monitor = new NeonEndpointMonitor("neon-pooled");
+		NeonProperties.Monitor properties = new NeonProperties.Monitor();
+		properties.setProbeIntervalMin(Duration.ofMillis(100));
+		properties.setProbeIntervalMax(Duration.ofSeconds(5));
+		monitor.configure(properties.toSettings());
+		AtomicInteger probes = new AtomicInteger();
+		monitor.setProbe((timeout, validate) -> {
+			if (validate) {
+				probes.incrementAndGet();
+			}
+			throw new SQLException("FATAL: server login has been failing, try again later (server_login_retry)",
+					"08P01");
+		});
+		monitor.connectFailed(refused());
+		try {
+			// Ten probes 100 ms apart take a second; doubling up to 5 s would take more than 20.
+			await().atMost(Duration.ofSeconds(8)).until(() -> probes.get() >= 10);
+			assertThat(monitor.state()).isEqualTo(NeonEndpointMonitor.State.DOWN);
+		}
+		finally {
+			monitor.close();
+		}
+	}
+
+	@Test
 	void aFailureTheConfirmationDoesNotRepeatLeavesTheEndpointUp() {
 		NeonEndpointMonitor monitor = monitor();
 		monitor.setProbe((timeout, validate) -> {

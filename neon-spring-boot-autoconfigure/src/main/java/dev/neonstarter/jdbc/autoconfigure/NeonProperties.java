@@ -256,7 +256,9 @@ public class NeonProperties {
 
 		/**
 		 * Wait before the first probe after the endpoint went down; doubled after each failed probe up to
-		 * probe-interval-max.
+		 * probe-interval-max. Counted from the start of one probe to the start of the next: a probe that waited
+		 * for its connect timeout is followed by the next at once. While PgBouncer answers 'server login has been
+		 * failing', probes stay this far apart.
 		 */
 		private Duration probeIntervalMin = Duration.ofMillis(200);
 
