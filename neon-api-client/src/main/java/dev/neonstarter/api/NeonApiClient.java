@@ -478,9 +478,10 @@ public final class NeonApiClient {
 	}
 
 	/**
-	 * 429 Too Many Requests, 423 Locked: another try later may succeed. So may a read or a delete that met 502 Bad
-	 * Gateway, 503 Service Unavailable or 504 Gateway Timeout; the request that creates a branch may have created
-	 * one, so it is not sent again.
+	 * 429 Too Many Requests, 423 Locked: another try later may succeed (Neon's API reference, Operations: a request
+	 * that conflicts with a running operation gets 423, to be retried with exponential backoff). So may a read or
+	 * a delete that met 502 Bad Gateway, 503 Service Unavailable or 504 Gateway Timeout; the request that creates a
+	 * branch may have created one, so it is not sent again.
 	 */
 	private static boolean refusedForNow(HttpResponse<String> response) {
 		int status = response.statusCode();

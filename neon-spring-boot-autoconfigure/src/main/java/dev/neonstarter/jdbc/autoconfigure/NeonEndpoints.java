@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.neonstarter.connection.InvalidNeonConnectionStringException;
 import dev.neonstarter.connection.NeonConnectionString;
@@ -41,6 +43,13 @@ final class NeonEndpoints {
 	private static final String PGJDBC_URL_PREFIX = "jdbc:postgresql://";
 
 	private static final Log logger = LogFactory.getLog(NeonEndpoints.class);
+
+	/** One argument of a function call: quoted strings ('' inside) and anything but a comma or a parenthesis. */
+	private static final String ARGUMENT = "(?:'(?:[^']|'')*'|[^,()'])*";
+
+	/** A call of {@code set_config}, its third argument ({@code is_local}) captured. */
+	private static final Pattern SET_CONFIG = Pattern
+		.compile("(?i)\\bset_config\\s*\\((?:" + ARGUMENT + ",){2}(" + ARGUMENT + ")\\)");
 
 	private final NeonEndpoint pooled;
 
@@ -167,7 +176,8 @@ final class NeonEndpoints {
 	 * session setting in it ({@code SET search_path}, {@code SET ROLE}, {@code SET TIME ZONE}) reaches one server
 	 * connection, in one transaction: this pool's later transactions run on other server connections without it,
 	 * and the one it reached keeps it for whichever client (another instance, another application) is given that
-	 * connection next. Refused, as the startup parameters that would do the same are. {@code SET LOCAL},
+	 * connection next. Refused, as the startup parameters that would do the same are; so is
+	 * {@code set_config(name, value, false)}, the same as a function. {@code SET LOCAL},
 	 * {@code SET TRANSACTION} and {@code SET CONSTRAINTS} last for a transaction, and are no use here either, but
 	 * harmless.
 	 * @param property the property that set it, for the message
@@ -182,8 +192,14 @@ final class NeonEndpoints {
 			String verb = words[0].toLowerCase(Locale.ROOT);
 			boolean set = verb.equals("set") && words.length > 1
 					&& !List.of("local", "transaction", "constraints").contains(words[1].toLowerCase(Locale.ROOT));
+			String command = null;
 			if (set || verb.equals("reset") || verb.equals("discard")) {
-				String command = verb.toUpperCase(Locale.ROOT) + ((words.length > 1) ? " " + words[1] : "");
+				command = verb.toUpperCase(Locale.ROOT) + ((words.length > 1) ? " " + words[1] : "");
+			}
+			else if (setsConfigForTheSession(statement)) {
+				command = "set_config(…, false)";
+			}
+			if (command != null) {
 				throw new InvalidConfigurationPropertyValueException(property, command + " …", "'" + command
 						+ "' changes the session. Through Neon's pooler (PgBouncer in transaction mode) a session"
 						+ " setting reaches one server connection, in one transaction; this pool's transactions run on"
@@ -192,6 +208,24 @@ final class NeonEndpoints {
 						+ " neon.direct.hikari.connection-init-sql for the direct pool");
 			}
 		}
+	}
+
+	/**
+	 * Whether a statement calls {@code set_config(name, value, is_local)} with {@code is_local} false: {@code SET}
+	 * written as a function ({@code SELECT set_config('search_path', 'app', false)}). With {@code true} it lasts the
+	 * transaction, as {@code SET LOCAL} does.
+	 */
+	private static boolean setsConfigForTheSession(String statement) {
+		Matcher call = SET_CONFIG.matcher(statement);
+		while (call.find()) {
+			String isLocal = call.group(1).strip().toLowerCase(Locale.ROOT).replaceAll("::\\s*bool(ean)?$", "")
+				.replace("'", "")
+				.strip();
+			if (List.of("false", "f", "off", "no", "n", "0").contains(isLocal)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -343,7 +343,9 @@ class NeonEndpointsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "SET search_path TO app", "set role admin", "SET SESSION statement_timeout = '5s'",
 			"SELECT 1; /* schema */ SET search_path = app", "-- the schema\nSET search_path TO app", "RESET ALL",
-			"DISCARD ALL", "SET TIME ZONE 'UTC'" })
+			"DISCARD ALL", "SET TIME ZONE 'UTC'", "SELECT set_config('search_path', 'app', false)",
+			"select pg_catalog.set_config('role', 'admin', 'f')",
+			"SELECT set_config('search_path', 'a, (b)', FALSE::boolean)" })
 	void sessionSettingsInTheInitSqlAreRefusedThroughThePooler(String initSql) {
 		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
 			pooled.setConnectionInitSql(initSql);
@@ -357,7 +359,8 @@ class NeonEndpointsTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "SELECT 1", "SET LOCAL search_path TO app", "set transaction read only",
-			"SET CONSTRAINTS ALL DEFERRED", "SELECT 'SET search_path'", "" })
+			"SET CONSTRAINTS ALL DEFERRED", "SELECT 'SET search_path'", "",
+			"SELECT set_config('search_path', 'app', true)", "SELECT current_setting('search_path')" })
 	void initSqlThatLastsATransactionOrSetsNothingIsAccepted(String initSql) {
 		try (NeonHikariDataSource pooled = NeonPools.pooled(endpoints(properties(POOLED)).pooled())) {
 			pooled.setConnectionInitSql(initSql);
