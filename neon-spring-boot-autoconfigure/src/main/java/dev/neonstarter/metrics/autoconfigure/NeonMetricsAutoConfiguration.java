@@ -51,7 +51,8 @@ public final class NeonMetricsAutoConfiguration {
 
 	/**
 	 * Gauge: 1 while the pool's endpoint is up, 0 while its endpoint monitor has it down (the pool fails fast
-	 * and probes it), tagged {@code pool}.
+	 * and probes it), tagged {@code pool} and {@code role}: {@code pooled}, {@code direct} or
+	 * {@code read-replica}, what the pool is for whatever its name, so that alerts can tell the replica apart.
 	 */
 	public static final String ENDPOINT_UP = "neon.endpoint.up";
 
@@ -92,11 +93,19 @@ public final class NeonMetricsAutoConfiguration {
 				Gauge.builder(ENDPOINT_UP, pool.monitor(),
 						(monitor) -> (monitor.state() == NeonEndpointMonitor.State.UP) ? 1 : 0)
 					.tag("pool", name)
+					.tag("role", role(pools, pool))
 					.description("1 while the pool's endpoint is up, 0 while it is down (failing fast, probing)")
 					.register(registry);
 				pool.activity().onFailure((poolName, cause) -> failures(registry, poolName, cause).increment());
 			}
 		};
+	}
+
+	private static String role(NeonDataSources pools, NeonHikariDataSource pool) {
+		if (pool == pools.pooled()) {
+			return "pooled";
+		}
+		return (pool == pools.direct()) ? "direct" : "read-replica";
 	}
 
 	/**

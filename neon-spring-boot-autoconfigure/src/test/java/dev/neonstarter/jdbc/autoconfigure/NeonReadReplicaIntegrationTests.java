@@ -348,6 +348,35 @@ class NeonReadReplicaIntegrationTests {
 			});
 	}
 
+	@Test
+	void theEndpointGaugeTellsTheReplicaApartWhateverItsPoolIsCalled() {
+		runner()
+			.withPropertyValues("neon.read-replica.hikari.pool-name=orders-replica",
+					"neon.read-replica.hikari.connection-timeout=5000")
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, NeonMetricsAutoConfiguration.class))
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find(NeonMetricsAutoConfiguration.ENDPOINT_UP).gauges())
+					.extracting((gauge) -> gauge.getId().getTag("pool") + "=" + gauge.getId().getTag("role"))
+					.containsExactlyInAnyOrder("neon-pooled=pooled", "neon-direct=direct",
+							"orders-replica=read-replica");
+				this.replica.stop();
+				try {
+					replicaPool(context).getHikariPoolMXBean().softEvictConnections();
+					whichIn(context, true);
+					await().atMost(Duration.ofSeconds(20))
+						.until(() -> registry.get(NeonMetricsAutoConfiguration.ENDPOINT_UP)
+							.tag("role", "read-replica")
+							.gauge()
+							.value() == 0);
+				}
+				finally {
+					this.replica.start();
+				}
+			});
+	}
+
 	private static NeonHikariDataSource replicaPool(ApplicationContext context) {
 		return context.getBean(NeonDataSources.REPLICA_BEAN_NAME, NeonHikariDataSource.class);
 	}

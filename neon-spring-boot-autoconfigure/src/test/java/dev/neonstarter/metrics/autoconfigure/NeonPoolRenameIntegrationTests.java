@@ -166,6 +166,11 @@ class NeonPoolRenameIntegrationTests {
 		assertThat(registry.get(NeonMetricsAutoConfiguration.TLS_VERIFIED).tag("pool", DIRECT).gauge().value()).isOne();
 		assertThat(registry.get(NeonMetricsAutoConfiguration.ENDPOINT_UP).tag("pool", POOLED).gauge().value()).isZero();
 		assertThat(registry.get(NeonMetricsAutoConfiguration.ENDPOINT_UP).tag("pool", DIRECT).gauge().value()).isOne();
+		// What each pool is for, whatever its name: the alerts tell the pools apart by it.
+		assertThat(registry.get(NeonMetricsAutoConfiguration.ENDPOINT_UP).tag("pool", POOLED).gauge().getId()
+			.getTag("role")).isEqualTo("pooled");
+		assertThat(registry.get(NeonMetricsAutoConfiguration.ENDPOINT_UP).tag("pool", DIRECT).gauge().getId()
+			.getTag("role")).isEqualTo("direct");
 		assertThat(registry.get(NeonMetricsAutoConfiguration.QUERIES)
 			.tag("pool", POOLED)
 			.tag("outcome", "success")
