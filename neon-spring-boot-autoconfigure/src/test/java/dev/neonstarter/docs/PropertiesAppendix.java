@@ -177,8 +177,9 @@ final class PropertiesAppendix {
 		if (values.isEmpty()) {
 			return text;
 		}
-		return text + (described ? " Values: " + String.join("; ", values) + "."
-				: " For example " + String.join(", ", values) + ".");
+		String listed = described ? " Values: " + String.join("; ", values) : " For example " + String.join(", ", values);
+		// A value's description may end its sentence itself.
+		return text + listed + (listed.endsWith(".") ? "" : ".");
 	}
 
 	private static @Nullable String defaultValue(@Nullable JsonNode property) {
