@@ -469,9 +469,8 @@ public final class NeonEndpointMonitor implements StatementWatch {
 
 	/**
 	 * The pause before the next probe: the interval counts from the start of the last one, so a probe that
-	 * waited for its timeout is followed by the next at once. Through a pooler that accepts the login but holds
-	 * the probe's query until it reaches the server again (PgBouncer between {@code server_login_retry}
-	 * attempts), a probe is then always waiting there, and the first query PgBouncer serves is a probe's.
+	 * waited for its timeout (a black-holed endpoint, or a pooler holding the probe's query while it cannot reach
+	 * the server) is followed by the next at once, and the endpoint's return is not missed for a pause.
 	 */
 	static long pauseAfter(long intervalMillis, long probeMillis) {
 		return Math.max(0, intervalMillis - probeMillis);

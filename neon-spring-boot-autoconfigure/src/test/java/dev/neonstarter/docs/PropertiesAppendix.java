@@ -177,7 +177,8 @@ final class PropertiesAppendix {
 		if (values.isEmpty()) {
 			return text;
 		}
-		String listed = described ? " Values: " + String.join("; ", values) : " For example " + String.join(", ", values);
+		String listed = described ? " Values: " + String.join("; ", values)
+				: " For example " + String.join(", ", values);
 		// A value's description may end its sentence itself.
 		return text + listed + (listed.endsWith(".") ? "" : ".");
 	}

@@ -107,8 +107,8 @@ class NeonEndpointMonitorTests {
 
 	@Test
 	void aProbeThatWaitedForItsTimeoutIsFollowedByTheNextAtOnce() throws Exception {
-		// Through PgBouncer between two server_login_retry attempts, each probe waits for its timeout: the
-		// next one must be waiting already when PgBouncer serves again, not an interval later.
+		// On a black-holed endpoint (or a pooler holding the probe's query) each probe waits for its timeout:
+		// the next one must start at once, not an interval later.
 		NeonEndpointMonitor monitor = new NeonEndpointMonitor("neon-pooled");
 		NeonProperties.Monitor properties = new NeonProperties.Monitor();
 		properties.setProbeIntervalMin(Duration.ofMillis(1000));
