@@ -109,15 +109,13 @@ class NeonEmbeddedPostgresConfiguration {
 	/**
 	 * Registers {@link StopBeforeHalt} when Spring halts the JVM after the refresh: registered once the
 	 * configuration classes are, it comes after their beans, so their {@code afterSingletonsInstantiated} run first.
-	 * Not with a lifecycle processor of the application's own, which need not halt.
 	 */
 	static final class ExitOnRefresh implements BeanDefinitionRegistryPostProcessor {
 
 		@Override
 		public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
 			if (DefaultLifecycleProcessor.ON_REFRESH_VALUE
-				.equalsIgnoreCase(SpringProperties.getProperty(DefaultLifecycleProcessor.EXIT_PROPERTY_NAME))
-					&& !registry.containsBeanDefinition(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)) {
+				.equalsIgnoreCase(SpringProperties.getProperty(DefaultLifecycleProcessor.EXIT_PROPERTY_NAME))) {
 				registry.registerBeanDefinition("neonEmbeddedPostgresStopBeforeHalt",
 						new RootBeanDefinition(StopBeforeHalt.class, StopBeforeHalt::new));
 			}
@@ -125,7 +123,13 @@ class NeonEmbeddedPostgresConfiguration {
 
 	}
 
-	/** Stops the embedded PostgreSQL once every bean exists, when the JVM is about to halt. */
+	/**
+	 * Stops the embedded PostgreSQL once every bean exists, when the JVM is about to halt: when the context's
+	 * lifecycle processor is Spring's {@link DefaultLifecycleProcessor}, which halts on
+	 * {@code spring.context.exit=onRefresh}. That is the one Spring Boot defines ({@code LifecycleAutoConfiguration},
+	 * in every application), or the one the context makes when none is defined; not a lifecycle processor of the
+	 * application's own, which need not halt.
+	 */
 	static final class StopBeforeHalt implements SmartInitializingSingleton, BeanFactoryAware {
 
 		private @Nullable BeanFactory beanFactory;
@@ -137,9 +141,15 @@ class NeonEmbeddedPostgresConfiguration {
 
 		@Override
 		public void afterSingletonsInstantiated() {
-			if (this.beanFactory != null) {
-				this.beanFactory.getBean(NeonEmbeddedDatabase.class).stopBeforeHalt();
+			BeanFactory beanFactory = this.beanFactory;
+			if (beanFactory != null && halts(beanFactory)) {
+				beanFactory.getBean(NeonEmbeddedDatabase.class).stopBeforeHalt();
 			}
+		}
+
+		private static boolean halts(BeanFactory beanFactory) {
+			String name = AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME;
+			return !beanFactory.containsBean(name) || beanFactory.getBean(name) instanceof DefaultLifecycleProcessor;
 		}
 
 	}

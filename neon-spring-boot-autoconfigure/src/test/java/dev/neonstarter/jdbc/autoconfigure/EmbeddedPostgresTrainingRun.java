@@ -2,6 +2,7 @@ package dev.neonstarter.jdbc.autoconfigure;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -27,9 +28,10 @@ public final class EmbeddedPostgresTrainingRun {
 		System.out.println("not halted");
 	}
 
+	/** With Spring Boot's lifecycle processor, as in every application: it is the one that halts. */
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ NeonDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class,
-			FlywayAutoConfiguration.class })
+	@ImportAutoConfiguration({ LifecycleAutoConfiguration.class, NeonDataSourceAutoConfiguration.class,
+			DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class })
 	static class Application {
 
 	}
