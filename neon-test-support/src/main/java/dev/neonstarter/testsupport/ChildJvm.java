@@ -73,6 +73,15 @@ public final class ChildJvm implements AutoCloseable {
 		return this.process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
 	}
 
+	/**
+	 * Kills the JVM with SIGKILL, as the OOM killer or an IDE's forced stop do (no shutdown hook runs), and waits
+	 * up to 30 s for it to end: whether it did.
+	 */
+	public boolean kill() throws InterruptedException {
+		this.process.destroyForcibly();
+		return this.process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
+	}
+
 	/** Kills the JVM if it still runs. */
 	@Override
 	public void close() {

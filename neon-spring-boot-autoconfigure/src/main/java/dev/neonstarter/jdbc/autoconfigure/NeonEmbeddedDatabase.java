@@ -1,9 +1,11 @@
 package dev.neonstarter.jdbc.autoconfigure;
 
+import java.io.File;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -75,11 +77,21 @@ final class NeonEmbeddedDatabase implements AutoCloseable {
 			return EmbeddedPostgres.builder()
 				// Neon's defaults that matter to applications: UTC and UTF-8.
 				.setServerConfig("timezone", "UTC")
+				// In zonky's working directory instead of a temporary directory of its own (zonky's default):
+				// each start there stops the servers of JVMs that died without stopping theirs (SIGKILL) and
+				// deletes their data, once 10 minutes old; nothing ever cleans up the temporary ones.
+				.setDataDirectory(new File(workingDirectory(), "neon-" + UUID.randomUUID()))
 				.start();
 		}
 		finally {
 			thread.setContextClassLoader(contextClassLoader);
 		}
+	}
+
+	/** zonky's working directory, where it keeps the PostgreSQL binaries: as zonky finds it. */
+	static File workingDirectory() {
+		return new File(System.getProperty("ot.epg.working-dir",
+				new File(System.getProperty("java.io.tmpdir"), "embedded-pg").getPath()));
 	}
 
 	private static void execute(EmbeddedPostgres server, String sql) throws IOException {

@@ -4,10 +4,17 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import dev.neonstarter.testsupport.ChildJvm;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -106,6 +113,79 @@ class NeonEmbeddedPostgresIntegrationTests {
 		// Halted once refreshed, after Flyway had migrated the embedded database.
 		assertThat(lines).noneMatch((line) -> line.equals("not halted"))
 			.anyMatch((line) -> line.contains("Successfully applied 1 migration"));
+	}
+
+	@Test
+	void theServerOfAKilledJvmIsStoppedByALaterStartOnceTenMinutesOld() throws Exception {
+		int port;
+		try (ChildJvm jvm = ChildJvm.start(EmbeddedPostgresKilled.class)) {
+			assertThat(jvm.await(() -> killedPort(jvm.lines()) > 0)).as("the child JVM's server started").isTrue();
+			port = killedPort(jvm.lines());
+			// SIGKILL, as the OOM killer or an IDE's forced stop: no shutdown hook stops the server.
+			assertThat(jvm.kill()).isTrue();
+		}
+		Path dataDirectory = dataDirectoryOf(port);
+		try {
+			assertThat(accepts(port)).as("the killed JVM's server still runs").isTrue();
+			// Not in a temporary directory of its own (zonky's default), which nothing cleans up.
+			assertThat(dataDirectory.getParent()).isEqualTo(NeonEmbeddedDatabase.workingDirectory().toPath());
+			// zonky stops such a server, from its working directory, once no JVM holds the data directory's lock
+			// and the lock file is 10 minutes old.
+			Files.setLastModifiedTime(dataDirectory.resolve("epg-lock"),
+					FileTime.from(Instant.now().minus(Duration.ofMinutes(11))));
+			try (NeonEmbeddedDatabase next = NeonEmbeddedDatabase.onOwnServer()) {
+				assertThat(accepts(port)).as("the killed JVM's server stopped").isFalse();
+				assertThat(dataDirectory).doesNotExist();
+				assertThat(accepts(next.server())).isTrue();
+			}
+		}
+		finally {
+			stopIfRunning(dataDirectory);
+		}
+	}
+
+	private static int killedPort(List<String> lines) {
+		return lines.stream()
+			.filter((line) -> line.startsWith("embedded port "))
+			.mapToInt((line) -> Integer.parseInt(line.substring("embedded port ".length()).strip()))
+			.findFirst()
+			.orElse(-1);
+	}
+
+	/**
+	 * The data directory of the server on the port (postmaster.pid's fourth line is its port), in zonky's working
+	 * directory or the temporary directory.
+	 */
+	private static Path dataDirectoryOf(int port) throws IOException {
+		List<Path> directories = new ArrayList<>();
+		for (Path parent : List.of(NeonEmbeddedDatabase.workingDirectory().toPath(),
+				Path.of(System.getProperty("java.io.tmpdir")))) {
+			try (Stream<Path> children = Files.list(parent)) {
+				children.filter(Files::isDirectory).forEach(directories::add);
+			}
+		}
+		return directories.stream()
+			.filter((directory) -> postmasterPid(directory).size() > 3
+					&& postmasterPid(directory).get(3).strip().equals(Integer.toString(port)))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no data directory of the server on port " + port));
+	}
+
+	private static List<String> postmasterPid(Path dataDirectory) {
+		try {
+			return Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
+		}
+		catch (IOException ex) {
+			return List.of();
+		}
+	}
+
+	/** Stops a server the test left running (SIGTERM to its postmaster), so that a failure leaks none. */
+	private static void stopIfRunning(Path dataDirectory) {
+		List<String> pid = postmasterPid(dataDirectory);
+		if (!pid.isEmpty()) {
+			ProcessHandle.of(Long.parseLong(pid.get(0).strip())).ifPresent(ProcessHandle::destroy);
+		}
 	}
 
 	/**
