@@ -56,6 +56,24 @@ public final class NeonDataSources {
 		return this.replica;
 	}
 
+	/**
+	 * What the pool is for, whatever it is called ({@code neon.*.hikari.pool-name}): {@code pooled},
+	 * {@code direct} or {@code read-replica}.
+	 * @param pool one of {@link #all()}
+	 */
+	public String role(NeonHikariDataSource pool) {
+		if (pool == this.pooled) {
+			return "pooled";
+		}
+		if (pool == this.direct) {
+			return "direct";
+		}
+		if (pool == this.replica) {
+			return "read-replica";
+		}
+		throw new IllegalArgumentException("Not a pool of this application: " + pool.getPoolName());
+	}
+
 	/** Every pool: pooled, direct, then the replica's when there is one. */
 	public List<NeonHikariDataSource> all() {
 		return Stream.of(this.pooled, this.direct, this.replica).filter(Objects::nonNull).toList();

@@ -93,19 +93,12 @@ public final class NeonMetricsAutoConfiguration {
 				Gauge.builder(ENDPOINT_UP, pool.monitor(),
 						(monitor) -> (monitor.state() == NeonEndpointMonitor.State.UP) ? 1 : 0)
 					.tag("pool", name)
-					.tag("role", role(pools, pool))
+					.tag("role", pools.role(pool))
 					.description("1 while the pool's endpoint is up, 0 while it is down (failing fast, probing)")
 					.register(registry);
 				pool.activity().onFailure((poolName, cause) -> failures(registry, poolName, cause).increment());
 			}
 		};
-	}
-
-	private static String role(NeonDataSources pools, NeonHikariDataSource pool) {
-		if (pool == pools.pooled()) {
-			return "pooled";
-		}
-		return (pool == pools.direct()) ? "direct" : "read-replica";
 	}
 
 	/**
