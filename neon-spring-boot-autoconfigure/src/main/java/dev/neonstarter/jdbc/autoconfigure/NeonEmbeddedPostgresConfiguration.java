@@ -107,8 +107,9 @@ class NeonEmbeddedPostgresConfiguration {
 	}
 
 	/**
-	 * Registers {@link StopBeforeHalt} when Spring halts the JVM after the refresh: registered once the
-	 * configuration classes are, it comes after their beans, so their {@code afterSingletonsInstantiated} run first.
+	 * Registers {@link StopBeforeHalt} with {@code spring.context.exit=onRefresh} (whether the context's lifecycle
+	 * processor will halt is for it to see, once the beans exist): registered once the configuration classes are,
+	 * it comes after their beans, so their {@code afterSingletonsInstantiated} run first.
 	 */
 	static final class ExitOnRefresh implements BeanDefinitionRegistryPostProcessor {
 
